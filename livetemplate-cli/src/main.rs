@@ -1,0 +1,6 @@
+//! The `livetemplate` command.
+
+fn main() {
+    eprintln!("livetemplate: no command yet");
+    std::process::exit(2);
+}

@@ -1,0 +1,1 @@
+//! The interpreter: executes parsed (and escaped) trees over a [`crate::value::Value`].

@@ -1,0 +1,1 @@
+//! Builtin template functions and the function map.

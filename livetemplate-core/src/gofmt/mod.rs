@@ -1,0 +1,1 @@
+//! Go `fmt` formatting of values: `%v` and the `printf` verbs, `print`, `println`.

@@ -1,0 +1,1 @@
+//! Lexing: template source to tokens with byte spans.

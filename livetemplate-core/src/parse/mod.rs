@@ -1,0 +1,3 @@
+//! Parsing: template source to [`ast::Tree`]s.
+
+pub mod ast;

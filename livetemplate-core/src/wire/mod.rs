@@ -1,0 +1,1 @@
+//! The LiveView wire format: first render, diffs, JSON output.

@@ -1,0 +1,1 @@
+//! Procedural macros for LiveTemplate (work in progress: see issue 7).
