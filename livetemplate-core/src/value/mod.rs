@@ -61,8 +61,8 @@ pub struct StructType {
     pub fields: Vec<(String, Type)>,
 }
 
-/// A Go value.
-#[derive(Debug, Clone)]
+/// A Go value. `==` is structural equality (used by the diff), not Go's `eq`.
+#[derive(Debug, Clone, PartialEq)]
 pub enum Value {
     /// Untyped nil / a nil interface / "no value" (an invalid `reflect.Value`).
     Nil,
