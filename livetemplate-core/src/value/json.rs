@@ -58,10 +58,11 @@ fn drop_negative_integer_zero(text: &str) -> std::borrow::Cow<'_, str> {
         match b[i] {
             b'\\' if in_string => i += 1,
             b'"' => in_string = !in_string,
-            b'-' if !in_string && b.get(i + 1) == Some(&b'0') => {
-                if !matches!(b.get(i + 2), Some(b'.' | b'e' | b'E' | b'0'..=b'9')) {
-                    cuts.push(i);
-                }
+            b'-' if !in_string
+                && b.get(i + 1) == Some(&b'0')
+                && !matches!(b.get(i + 2), Some(b'.' | b'e' | b'E' | b'0'..=b'9')) =>
+            {
+                cuts.push(i)
             }
             _ => {}
         }
