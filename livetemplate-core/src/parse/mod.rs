@@ -1,3 +1,6 @@
 //! Parsing: template source to [`ast::Tree`]s.
 
 pub mod ast;
+mod set;
+
+pub use set::TemplateSet;
