@@ -1,61 +1,20 @@
 //! Page data: conversion from `serde::Serialize` and memory estimates.
 
 use std::mem::size_of;
-use std::sync::Arc;
 
-use livetemplate_core::value::{MapValue, SliceValue, Type, Value};
+use livetemplate_core::value::{MapValue, SliceValue, StructType, StructValue, Type, Value};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
 
-/// Converts any `Serialize` value into a template [`Value`].
-///
-/// Stopgap until `Value::from_serialize` lands in `livetemplate-core`: goes
-/// through JSON, so a Rust struct becomes a `map[string]any` (sorted keys)
-/// rather than a Go struct, and integers become `int` (`uint` above
-/// `i64::MAX`).
+/// Converts any `Serialize` value into a template [`Value`] with
+/// [`Value::from_serialize`] (a Rust struct becomes a Go struct, a map a
+/// map, `None` nil); errors become [`Error::DataInvalid`] naming the data path.
 pub fn to_value<T: Serialize + ?Sized>(data: &T, op: &'static str) -> Result<Value> {
-    let json = serde_json::to_value(data).map_err(|e| Error::DataInvalid {
+    Value::from_serialize(data).map_err(|e| Error::DataInvalid {
         op,
-        message: e.to_string(),
-    })?;
-    Ok(from_json(&json))
-}
-
-fn from_json(v: &serde_json::Value) -> Value {
-    match v {
-        serde_json::Value::Null => Value::Nil,
-        serde_json::Value::Bool(b) => Value::Bool(*b),
-        serde_json::Value::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Value::Int(i)
-            } else if let Some(u) = n.as_u64() {
-                Value::Uint(u)
-            } else {
-                Value::Float(n.as_f64().unwrap_or(f64::NAN))
-            }
-        }
-        serde_json::Value::String(s) => Value::String(Arc::from(s.as_str())),
-        serde_json::Value::Array(items) => Value::Slice(Arc::new(SliceValue {
-            elem: Type::Any,
-            items: items.iter().map(from_json).collect(),
-        })),
-        serde_json::Value::Object(map) => {
-            let mut entries: Vec<(Value, Value)> = map
-                .iter()
-                .map(|(k, v)| (Value::String(Arc::from(k.as_str())), from_json(v)))
-                .collect();
-            entries.sort_by(|a, b| match (&a.0, &b.0) {
-                (Value::String(x), Value::String(y)) => x.as_bytes().cmp(y.as_bytes()),
-                _ => std::cmp::Ordering::Equal,
-            });
-            Value::Map(Arc::new(MapValue {
-                key: Type::String,
-                elem: Type::Any,
-                entries,
-            }))
-        }
-    }
+        message: e.message,
+    })
 }
 
 /// Estimated bytes held by `v` (the enum itself plus everything it owns;
@@ -81,9 +40,19 @@ fn heap_of(v: &Value) -> usize {
                     .sum::<usize>()
         }
         Value::Struct(s) => {
+            // The serde conversion allocates the struct type per value: count it.
+            let ty = ARC_HEADER
+                + size_of::<StructType>()
+                + s.ty.name.as_ref().map_or(0, String::len)
+                + s.ty
+                    .fields
+                    .iter()
+                    .map(|(n, _)| size_of::<(String, Type)>() + n.len())
+                    .sum::<usize>();
             ARC_HEADER
+                + size_of::<StructValue>()
+                + ty
                 + s.fields.iter().map(estimate_value).sum::<usize>()
-                + size_of::<Vec<Value>>()
         }
         Value::Ptr(p) => ARC_HEADER + estimate_value(p),
         Value::NilPtr(_) => 0,
@@ -94,7 +63,7 @@ fn heap_of(v: &Value) -> usize {
 mod tests {
     use super::*;
 
-    #[derive(Serialize)]
+    #[derive(Serialize, Clone)]
     struct Todo {
         title: String,
         done: bool,
@@ -115,25 +84,30 @@ mod tests {
         let Value::Slice(s) = &v else {
             panic!("not a slice: {v:?}")
         };
-        let Value::Map(m) = &s.items[0] else { panic!() };
-        let keys: Vec<_> = m.entries.iter().map(|(k, _)| k.clone()).collect();
-        assert_eq!(
-            keys,
-            vec![
-                Value::String("done".into()),
-                Value::String("n".into()),
-                Value::String("title".into())
-            ]
+        let item = &s.items[0];
+        assert_eq!(item.field("title"), Some(&Value::str("a")));
+        assert_eq!(item.field("n"), Some(&Value::Uint(u64::MAX)));
+        let one = estimate_value(&v);
+        let two = estimate_value(
+            &to_value(
+                &vec![
+                    Todo {
+                        title: "a".into(),
+                        done: true,
+                        n: 1
+                    };
+                    2
+                ],
+                "t",
+            )
+            .unwrap(),
         );
-        assert_eq!(m.entries[1].1, Value::Uint(u64::MAX));
-        assert!(estimate_value(&v) > estimate_value(&Value::Nil));
+        assert!(one > estimate_value(&Value::Nil) && two > one);
     }
 
     #[test]
     fn unserializable_data_is_an_error() {
-        let mut bad = std::collections::HashMap::new();
-        bad.insert(vec![1u8], 1);
-        let e = to_value(&bad, "new_page").unwrap_err();
+        let e = to_value(&vec![(1u8, u128::MAX)], "new_page").unwrap_err();
         assert_eq!(e.kind(), crate::ErrorKind::DataInvalid);
         assert_eq!(e.operation(), "new_page");
     }

@@ -33,8 +33,8 @@ fn setup() -> (Application, livetemplate::Page, Arc<ManualClock>) {
     let app = app_with("shop", &KEY, clock.clone());
     let page = app
         .new_page(
-            &common::SlotDouble::template("t", "<p>{{.Title}}</p>"),
-            common::todo(1),
+            &common::placeholders("t", "<p>{{.Title}}</p>"),
+            common::todo(1, 3),
         )
         .unwrap();
     (app, page, clock)
@@ -97,9 +97,7 @@ fn tampered_signature_and_payload_are_rejected() {
         );
     }
     // Same signature, another page id in the payload.
-    let other = app
-        .new_page(&common::SlotDouble::template("t", "x"), ())
-        .unwrap();
+    let other = app.new_page(&common::placeholders("t", "x"), ()).unwrap();
     let mut claims = claims_of(&token);
     claims.page_id = other.id().to_string();
     let (h, _) = msg.split_once('.').unwrap();
@@ -229,9 +227,7 @@ fn revocation_does_not_depend_on_the_bounded_store() {
         .clock(clock)
         .build()
         .unwrap();
-    let page = app
-        .new_page(&common::SlotDouble::template("t", "x"), ())
-        .unwrap();
+    let page = app.new_page(&common::placeholders("t", "x"), ()).unwrap();
     let old = page.token();
     for _ in 0..5 {
         page.rotate_token().unwrap();
@@ -256,9 +252,7 @@ fn tokens_die_with_their_page() {
         .clock(clock.clone())
         .build()
         .unwrap();
-    let p = app2
-        .new_page(&common::SlotDouble::template("t", "x"), ())
-        .unwrap();
+    let p = app2.new_page(&common::placeholders("t", "x"), ()).unwrap();
     let t = p.token();
     clock.advance(Duration::from_secs(11));
     assert_eq!(
@@ -267,9 +261,7 @@ fn tokens_die_with_their_page() {
     );
     assert!(p.is_closed());
     // A closed application refuses everything.
-    let q = app
-        .new_page(&common::SlotDouble::template("t", "x"), ())
-        .unwrap();
+    let q = app.new_page(&common::placeholders("t", "x"), ()).unwrap();
     let qt = q.token();
     app.close();
     assert_eq!(
@@ -372,9 +364,7 @@ fn key_rotation_keeps_old_tokens_for_the_grace_period_only() {
     app.rotate_signing_key(Some(new_key)).unwrap();
     assert!(app.get_page(&old_token).is_ok(), "old key in grace");
     // New tokens use the new key.
-    let page2 = app
-        .new_page(&common::SlotDouble::template("t", "x"), ())
-        .unwrap();
+    let page2 = app.new_page(&common::placeholders("t", "x"), ()).unwrap();
     let claims2 = claims_of(&page2.token());
     let by_new_key = jsonwebtoken::encode(
         &Header::new(Algorithm::HS256),
@@ -439,12 +429,12 @@ fn cross_application_access_always_fails() {
     for i in 0..4 {
         apps.push(app_with(&format!("shared{i}"), &KEY, clock.clone()));
     }
-    let template = common::SlotDouble::template("t", "<p>{{.Title}}</p>");
+    let template = common::placeholders("t", "<p>{{.Title}}</p>");
     let tokens: Vec<Vec<String>> = apps
         .iter()
         .map(|a| {
             (0..25)
-                .map(|i| a.new_page(&template, common::todo(i)).unwrap().token())
+                .map(|i| a.new_page(&template, common::todo(i, 3)).unwrap().token())
                 .collect()
         })
         .collect();

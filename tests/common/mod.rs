@@ -1,156 +1,162 @@
-//! A minimal test double for the template engine (tests and benches only).
+//! Test doubles for the template evaluation step (tests and benches only).
 //!
-//! It understands one construct, `{{.Name}}` (a top-level key of the data),
-//! and speaks a tiny subset of the LiveView wire format: the first tree is
-//! `{"0":…,"1":…,"s":[statics]}`, a diff lists only the changed slots. It
-//! exists to exercise the runtime; the real engine lives in livetemplate-core.
+//! The runtime drives the real wire engine of livetemplate-core
+//! (`WireRenderer`: `wire::first_render` and `wire::diff`), but the step that
+//! evaluates a parsed template into a `Rendered` tree (the slot-tree
+//! `program`) is not in the core yet. These doubles hand-build that tree:
+//! `placeholders` understands only `{{.Name}}` (a top-level field or map
+//! key, HTML-escaped with the core's escaper); `todo_template` hand-codes
+//! a todo list with a keyed `range`.
 
 #![allow(dead_code)]
 
+use std::sync::Arc;
+
+use livetemplate::core::escape::{Escaper, apply_chain};
 use livetemplate::core::value::Value;
-use livetemplate::{ClientState, Renderer, Template};
+use livetemplate::core::wire::{Comprehension, Dyn, Item, Rendered, Statics};
+use livetemplate::{Template, WireRenderer};
+use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-pub struct SlotDouble {
-    name: String,
-    source: String,
-    statics: Vec<String>,
-    fields: Vec<String>,
+fn field<'a>(data: &'a Value, name: &str) -> Option<&'a Value> {
+    data.field(name).or_else(|| data.map_get_str(name))
 }
 
-impl SlotDouble {
-    pub fn new(name: &str, source: &str) -> Self {
-        let mut statics = Vec::new();
-        let mut fields = Vec::new();
-        let mut rest = source;
-        while let Some(start) = rest.find("{{.") {
-            let end = rest[start..].find("}}").expect("unterminated action") + start;
-            statics.push(rest[..start].to_string());
-            fields.push(rest[start + 3..end].to_string());
-            rest = &rest[end + 2..];
-        }
-        statics.push(rest.to_string());
-        SlotDouble {
-            name: name.into(),
-            source: source.into(),
-            statics,
-            fields,
-        }
-    }
-
-    pub fn template(name: &str, source: &str) -> Template {
-        Template::from_renderer(SlotDouble::new(name, source))
-    }
-
-    fn slots(&self, data: &Value) -> livetemplate::core::Result<Vec<String>> {
-        self.fields.iter().map(|f| lookup(data, f)).collect()
+fn print(v: Option<&Value>) -> String {
+    match v {
+        Some(v) => apply_chain(&[Escaper::HtmlEscaper], v),
+        None => String::new(),
     }
 }
 
-fn lookup(data: &Value, field: &str) -> livetemplate::core::Result<String> {
-    if let Value::Map(m) = data {
-        for (k, v) in &m.entries {
-            if matches!(k, Value::String(s) if &**s == field) {
-                return Ok(print(v));
-            }
-        }
-        return Ok("<no value>".into());
+/// A template of `{{.Name}}` placeholders.
+pub fn placeholders(name: &str, source: &str) -> Template {
+    let mut parts = Vec::new();
+    let mut fields = Vec::new();
+    let mut rest = source;
+    while let Some(start) = rest.find("{{.") {
+        let end = rest[start..].find("}}").expect("unterminated action") + start;
+        parts.push(rest[..start].to_string());
+        fields.push(rest[start + 3..end].to_string());
+        rest = &rest[end + 2..];
     }
-    Err(livetemplate::core::Error::new(
-        livetemplate::core::ErrorKind::Exec,
-        format!("can't evaluate field {field}"),
+    parts.push(rest.to_string());
+    let fingerprint: [u8; 32] = Sha256::digest(source.as_bytes()).into();
+    let statics = Statics::new(parts, 1);
+    Template::from_renderer(WireRenderer::new(name, fingerprint, move |data: &Value| {
+        if !matches!(data, Value::Struct(_) | Value::Map(_) | Value::Nil) {
+            return Err(livetemplate::core::Error::new(
+                livetemplate::core::ErrorKind::Exec,
+                "template: can't evaluate field of a non-struct",
+            ));
+        }
+        Ok(Rendered {
+            statics: Arc::clone(&statics),
+            dyns: fields
+                .iter()
+                .map(|f| Dyn::Str(print(field(data, f))))
+                .collect(),
+        })
+    }))
+}
+
+/// The todo template (what `{{range}}` with `data-key` would compile to):
+///
+/// ```text
+/// <main><h1>{{.Title}}</h1><ul>{{range .Items}}<li data-key="{{.ID}}" class="{{if .Done}}done{{end}}">{{.Text}}</li>{{end}}</ul><p>{{.Left}} left</p></main>
+/// ```
+pub fn todo_template() -> Template {
+    let root = Statics::new(
+        vec![
+            "<main><h1>".into(),
+            "</h1><ul>".into(),
+            "</ul><p>".into(),
+            " left</p></main>".into(),
+        ],
+        10,
+    );
+    let item = Statics::new(
+        vec![
+            "<li data-key=\"".into(),
+            "\" class=\"".into(),
+            "\">".into(),
+            "</li>".into(),
+        ],
+        11,
+    );
+    let fingerprint: [u8; 32] = Sha256::digest(b"todo-template-v1").into();
+    Template::from_renderer(WireRenderer::new(
+        "todo",
+        fingerprint,
+        move |data: &Value| {
+            let items = field(data, "Items")
+                .and_then(Value::as_slice)
+                .map(|s| s.items.as_slice())
+                .unwrap_or(&[]);
+            let items = items
+                .iter()
+                .map(|it| {
+                    let id = print(field(it, "ID"));
+                    let done = field(it, "Done").is_some_and(Value::truth);
+                    Item {
+                        key: Some(id.clone()),
+                        dyns: vec![
+                            Dyn::Str(id),
+                            Dyn::Str(if done { "done".into() } else { String::new() }),
+                            Dyn::Str(print(field(it, "Text"))),
+                        ],
+                    }
+                })
+                .collect();
+            Ok(Rendered {
+                statics: Arc::clone(&root),
+                dyns: vec![
+                    Dyn::Str(print(field(data, "Title"))),
+                    Dyn::Comp(Comprehension {
+                        statics: Arc::clone(&item),
+                        items,
+                    }),
+                    Dyn::Str(print(field(data, "Left"))),
+                ],
+            })
+        },
     ))
 }
 
-fn print(v: &Value) -> String {
-    match v {
-        Value::Nil => "<nil>".into(),
-        Value::Bool(b) => b.to_string(),
-        Value::Int(i) => i.to_string(),
-        Value::Uint(u) => u.to_string(),
-        Value::Float(f) => f.to_string(),
-        Value::String(s) => s
-            .replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;"),
-        other => format!("{other:?}"),
-    }
+#[derive(Serialize, Clone, Debug)]
+pub struct TodoItem {
+    #[serde(rename = "ID")]
+    pub id: u32,
+    #[serde(rename = "Text")]
+    pub text: String,
+    #[serde(rename = "Done")]
+    pub done: bool,
 }
 
-fn json(s: &str) -> String {
-    serde_json::to_string(s).unwrap()
-}
-
-impl Renderer for SlotDouble {
-    fn name(&self) -> &str {
-        &self.name
-    }
-
-    fn fingerprint(&self) -> [u8; 32] {
-        Sha256::digest(self.source.as_bytes()).into()
-    }
-
-    fn render(&self, data: &Value) -> livetemplate::core::Result<String> {
-        let slots = self.slots(data)?;
-        let mut out = String::new();
-        for (i, s) in self.statics.iter().enumerate() {
-            out.push_str(s);
-            if let Some(v) = slots.get(i) {
-                out.push_str(v);
-            }
-        }
-        Ok(out)
-    }
-
-    fn first_tree(&self, data: &Value) -> livetemplate::core::Result<(String, ClientState)> {
-        let slots = self.slots(data)?;
-        let mut out = String::from("{");
-        for (i, v) in slots.iter().enumerate() {
-            out.push_str(&format!("\"{i}\":{},", json(v)));
-        }
-        let statics: Vec<String> = self.statics.iter().map(|s| json(s)).collect();
-        out.push_str(&format!("\"s\":[{}]}}", statics.join(",")));
-        let bytes = slots.iter().map(|s| s.len() + 24).sum();
-        Ok((out, ClientState::new(slots, bytes)))
-    }
-
-    fn diff(&self, state: &mut ClientState, data: &Value) -> livetemplate::core::Result<String> {
-        let slots = self.slots(data)?;
-        let held: &mut Vec<String> = state.downcast_mut().expect("state of another renderer");
-        let changed: Vec<String> = slots
-            .iter()
-            .enumerate()
-            .filter(|(i, v)| held.get(*i) != Some(*v))
-            .map(|(i, v)| format!("\"{i}\":{}", json(v)))
-            .collect();
-        *held = slots;
-        let bytes = held.iter().map(|s| s.len() + 24).sum();
-        state.set_memory_usage(bytes);
-        Ok(format!("{{{}}}", changed.join(",")))
-    }
-}
-
-/// The todo template used by tests and the bench.
-pub const TODO: &str =
-    "<main><h1>{{.Title}}</h1><p>{{.Count}} items, {{.Done}} done</p><ul>{{.Items}}</ul></main>";
-
-#[derive(serde::Serialize, Clone)]
+#[derive(Serialize, Clone, Debug)]
 pub struct Todo {
     #[serde(rename = "Title")]
     pub title: String,
-    #[serde(rename = "Count")]
-    pub count: usize,
-    #[serde(rename = "Done")]
-    pub done: usize,
     #[serde(rename = "Items")]
-    pub items: String,
+    pub items: Vec<TodoItem>,
+    #[serde(rename = "Left")]
+    pub left: usize,
 }
 
-pub fn todo(i: usize) -> Todo {
+/// Todo data for list `i` with `n` items.
+pub fn todo(i: usize, n: u32) -> Todo {
+    let items: Vec<TodoItem> = (0..n)
+        .map(|k| TodoItem {
+            id: k,
+            text: format!("task {k} of list {i}"),
+            done: k % 3 == 0,
+        })
+        .collect();
+    let left = items.iter().filter(|t| !t.done).count();
     Todo {
         title: format!("List {i}"),
-        count: 3,
-        done: i % 3,
-        items: "<li>a</li><li>b</li><li>c</li>".into(),
+        items,
+        left,
     }
 }
