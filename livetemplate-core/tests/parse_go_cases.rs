@@ -129,8 +129,12 @@ fn parse_matches_go() {
                 .map_or(Vec::new(), |ts| {
                     ts.iter()
                         .map(|t| {
-                            let pos: Vec<&str> =
-                                t["pos"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+                            let pos: Vec<&str> = t["pos"]
+                                .as_array()
+                                .unwrap()
+                                .iter()
+                                .filter_map(Value::as_str)
+                                .collect();
                             format!(
                                 "{}={}\n{}",
                                 t["name"].as_str().unwrap(),
@@ -150,7 +154,10 @@ fn parse_matches_go() {
             ));
         }
     }
-    assert!(compared_lines > 1500, "only {compared_lines} lines compared");
+    assert!(
+        compared_lines > 1500,
+        "only {compared_lines} lines compared"
+    );
     assert!(
         failures.is_empty(),
         "{} of {} cases differ from Go:\n{}",

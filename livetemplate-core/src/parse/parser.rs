@@ -19,7 +19,7 @@ type PResult<T> = Result<T, Error>;
 
 /// Deepest nesting of control structures and parentheses accepted. Go has
 /// no limit; we stop before the native stack could overflow.
-const MAX_DEPTH: u32 = 400;
+const MAX_DEPTH: u32 = 100;
 
 /// What `textOrAction` found: a node, or the `{{end}}` / `{{else}}` that
 /// closes the current list.
