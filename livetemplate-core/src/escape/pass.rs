@@ -100,8 +100,26 @@ impl<'a> Esc<'a> {
         self.tree.as_ref().map(|t| t.location_at(pos))
     }
 
+    fn line_of(&self, pos: usize) -> usize {
+        self.tree
+            .as_ref()
+            .map_or(0, |t| crate::error::line_col(&t.source, pos).0)
+    }
+
+    /// Go's position of `{{break}}`/`{{continue}}`: the keyword.
+    fn keyword_pos(&self, span_start: usize, kw: &str) -> usize {
+        self.tree
+            .as_ref()
+            .and_then(|t| t.source.get(span_start..).and_then(|s| s.find(kw)))
+            .map_or(span_start, |off| span_start + off)
+    }
+
     fn err_at(&self, pos: usize, description: String) -> EscapeError {
-        EscapeError { location: self.loc(pos), description }
+        EscapeError {
+            location: self.loc(pos),
+            line: None,
+            description,
+        }
     }
 
     fn escape_list(&mut self, mut c: Context, list: &List) -> R<(Context, List)> {
@@ -117,7 +135,13 @@ impl<'a> Esc<'a> {
         }
         // Unreachable nodes after break/continue stay as they are.
         nodes.extend(it.cloned());
-        Ok((c, List { span: list.span, nodes }))
+        Ok((
+            c,
+            List {
+                span: list.span,
+                nodes,
+            },
+        ))
     }
 
     fn escape_node(&mut self, c: Context, n: &Node) -> R<(Context, Node)> {
@@ -150,14 +174,14 @@ impl<'a> Esc<'a> {
                 Ok((c1, Node::Template(t1)))
             }
             Node::Break(_) => {
-                let pos = n.go_pos();
+                let pos = self.keyword_pos(n.go_pos(), "break");
                 if let Some(rc) = self.ranges.last_mut() {
                     rc.breaks.push((c, pos));
                 }
                 Ok((Context::with_state(State::Dead), n.clone()))
             }
             Node::Continue(_) => {
-                let pos = n.go_pos();
+                let pos = self.keyword_pos(n.go_pos(), "continue");
                 if let Some(rc) = self.ranges.last_mut() {
                     // Go appends to the breaks when recording a continue.
                     let mut v = rc.breaks.clone();
@@ -187,7 +211,10 @@ impl<'a> Esc<'a> {
                 {
                     return Err(self.err_at(
                         pos,
-                        format!("predefined escaper {} disallowed in template", quote(name.as_bytes())),
+                        format!(
+                            "predefined escaper {} disallowed in template",
+                            quote(name.as_bytes())
+                        ),
                     ));
                 }
             }
@@ -207,13 +234,20 @@ impl<'a> Esc<'a> {
                         if c.url_part == UrlPart::None {
                             s.push(Escaper::UrlFilter);
                         }
-                        s.push(if css_str { Escaper::CssEscaper } else { Escaper::UrlNormalizer });
+                        s.push(if css_str {
+                            Escaper::CssEscaper
+                        } else {
+                            Escaper::UrlNormalizer
+                        });
                     }
                     UrlPart::QueryOrFrag => s.push(Escaper::UrlEscaper),
                     UrlPart::Unknown => {
                         return Err(self.err_at(
                             pos,
-                            format!("{{{{{}}}}} appears in an ambiguous context within a URL", a.pipe),
+                            format!(
+                                "{{{{{}}}}} appears in an ambiguous context within a URL",
+                                a.pipe
+                            ),
                         ));
                     }
                 }
@@ -250,7 +284,14 @@ impl<'a> Esc<'a> {
             _ => s.push(Escaper::AttrEscaper),
         }
         let (pipe, escapers) = ensure_pipeline_contains(&a.pipe, s);
-        Ok((c, ActionNode { span: a.span, pipe, escapers }))
+        Ok((
+            c,
+            ActionNode {
+                span: a.span,
+                pipe,
+                escapers,
+            },
+        ))
     }
 
     fn escape_branch(
@@ -289,6 +330,9 @@ impl<'a> Esc<'a> {
                 Ok(c) => c0 = c,
                 Err(mut e) => {
                     e.description = format!("on range loop re-entry: {}", e.description);
+                    if e.location.is_none() {
+                        e.line = Some(self.line_of(pos));
+                    }
                     return Err(e);
                 }
             }
@@ -302,7 +346,15 @@ impl<'a> Esc<'a> {
             None => (c, None),
         };
         let c = self.join(c0, c1, pos, kind)?;
-        Ok((c, BranchNode { span: b.span, pipe: b.pipe.clone(), list, else_list }))
+        Ok((
+            c,
+            BranchNode {
+                span: b.span,
+                pipe: b.pipe.clone(),
+                list,
+                else_list,
+            },
+        ))
     }
 
     fn join_range(&self, mut c0: Context, rc: &RangeCtx) -> R<Context> {
@@ -324,7 +376,10 @@ impl<'a> Esc<'a> {
     /// Joins the contexts at the ends of two branches (Go's `join`).
     fn join(&self, a: Context, b: Context, pos: usize, kind: &str) -> R<Context> {
         join_contexts(a, b).ok_or_else(|| {
-            self.err_at(pos, format!("{{{{{kind}}}}} branches end in different contexts: {a}, {b}"))
+            self.err_at(
+                pos,
+                format!("{{{{{kind}}}}} branches end in different contexts: {a}, {b}"),
+            )
         })
     }
 
@@ -346,18 +401,28 @@ impl<'a> Esc<'a> {
         }
         let Some(tree) = self.set.get(name).cloned() else {
             let description = format!("no such template {}", quote(name.as_bytes()));
-            return Err(EscapeError { location: pos.and_then(|p| self.loc(p)), description });
+            return Err(EscapeError {
+                location: pos.and_then(|p| self.loc(p)),
+                line: None,
+                description,
+            });
         };
         let c1 = self.compute_out_ctx(c, &dname, name, &tree)?;
         Ok((c1, dname))
     }
 
-    fn compute_out_ctx(&mut self, c: Context, dname: &str, base: &str, tree: &Arc<Tree>) -> R<Context> {
+    fn compute_out_ctx(
+        &mut self,
+        c: Context,
+        dname: &str,
+        base: &str,
+        tree: &Arc<Tree>,
+    ) -> R<Context> {
         let (mut c1, mut ok) = self.escape_template_body(c, dname, base, tree)?;
         if !ok {
             // Look for a fixed point by assuming c1 as the output context.
-            let (c2, ok2) = self.escape_template_body(c1, dname, base, tree)?;
-            if ok2 {
+            // A failed second attempt is not reported: c1 stays the best guess.
+            if let Ok((c2, true)) = self.escape_template_body(c1, dname, base, tree) {
                 c1 = c2;
                 ok = true;
             }
@@ -393,7 +458,8 @@ impl<'a> Esc<'a> {
             self.output.extend(e1.output);
             self.bodies.extend(e1.bodies);
             self.called.extend(e1.called);
-            self.bodies.insert(dname.to_string(), (base.to_string(), root));
+            self.bodies
+                .insert(dname.to_string(), (base.to_string(), root));
         }
         Ok((c1, ok))
     }
@@ -558,10 +624,16 @@ fn ensure_pipeline_contains(p: &Pipeline, mut s: Vec<Escaper>) -> (Pipeline, Vec
         if p.cmds.len() == 1 && p.cmds[0].args.len() > 1 {
             let cmd = &mut p.cmds[0];
             let span = cmd.args[0].span();
-            cmd.args[0] = Arg::Identifier { span, name: "_eval_args_".to_string() };
+            cmd.args[0] = Arg::Identifier {
+                span,
+                name: "_eval_args_".to_string(),
+            };
             p.cmds.push(Command {
                 span: p.span,
-                args: vec![Arg::Identifier { span: p.span, name: esc.go_name().to_string() }],
+                args: vec![Arg::Identifier {
+                    span: p.span,
+                    name: esc.go_name().to_string(),
+                }],
             });
             keep += 1;
         }
@@ -629,9 +701,10 @@ fn explain_list(name: &str, list: &List, out: &mut Vec<String>) {
                     explain_list(name, e, out);
                 }
             }
-            Node::Template(t) => {
-                out.push(format!("{name}: template {}", crate::parse::quote::go_quote(&t.name)))
-            }
+            Node::Template(t) => out.push(format!(
+                "{name}: template {}",
+                crate::parse::quote::go_quote(&t.name)
+            )),
             _ => {}
         }
     }
