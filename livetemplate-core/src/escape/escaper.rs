@@ -1,5 +1,46 @@
 //! The escaper functions html/template inserts into pipelines.
 
+use super::attr::ContentType;
+use super::{content, css, html, js, url};
+use crate::value::Value;
+
+/// Every escaper.
+const ALL: [Escaper; 18] = [
+    Escaper::AttrEscaper,
+    Escaper::CommentEscaper,
+    Escaper::CssEscaper,
+    Escaper::CssValueFilter,
+    Escaper::HtmlNameFilter,
+    Escaper::HtmlEscaper,
+    Escaper::JsRegexpEscaper,
+    Escaper::JsStrEscaper,
+    Escaper::JsValEscaper,
+    Escaper::NospaceEscaper,
+    Escaper::RcdataEscaper,
+    Escaper::SrcsetEscaper,
+    Escaper::UrlEscaper,
+    Escaper::UrlFilter,
+    Escaper::UrlNormalizer,
+    Escaper::EvalArgs,
+    Escaper::Html,
+    Escaper::UrlQuery,
+];
+
+/// Runs `value` through `chain` like Go's rewritten pipeline
+/// `value | e1 | e2 ...`: the first escaper sees the typed value (so
+/// `template.HTML` etc. are honoured), later ones the previous output as a
+/// plain string. An empty chain prints nothing special: it is `fmt.Sprint`.
+pub fn apply_chain(chain: &[Escaper], value: &Value) -> String {
+    let Some((first, rest)) = chain.split_first() else {
+        return content::eval_args(std::slice::from_ref(value));
+    };
+    let mut s = first.apply(value);
+    for e in rest {
+        s = e.apply_str(&s);
+    }
+    s
+}
+
 /// One escaping or filtering function, named after Go's `_html_template_*`
 /// functions (see `Escaper::go_name`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -34,11 +75,74 @@ pub enum Escaper {
     UrlFilter,
     /// `_html_template_urlnormalizer`
     UrlNormalizer,
-    /// `_html_template_evalargs`
+    /// `_eval_args_`: `fmt.Sprint` of its arguments with pointers followed.
+    /// The pass never puts it in a chain (it becomes the identifier of a
+    /// pipeline's first command, see [`super::eval_args`]); applied to one
+    /// value it is that value's `fmt.Sprint`.
     EvalArgs,
+    /// text/template's predefined `html`, kept at the end of a chain where
+    /// Go keeps it (`{{.X | html}}`).
+    Html,
+    /// text/template's predefined `urlquery`, kept at the end of a chain.
+    UrlQuery,
 }
 
 impl Escaper {
+    /// The escaper named `name` in Go's notation, if any.
+    pub fn from_go_name(name: &str) -> Option<Escaper> {
+        ALL.iter().copied().find(|e| e.go_name() == name)
+    }
+
+    /// Applies this escaper to a pipeline's value (typed: safe-content
+    /// types are honoured, as in Go when it is the first function of the chain).
+    pub fn apply(self, v: &Value) -> String {
+        match self {
+            Escaper::AttrEscaper => html::attr_escaper(v),
+            Escaper::CommentEscaper => String::new(),
+            Escaper::CssEscaper => css::css_escaper(v),
+            Escaper::CssValueFilter => css::css_value_filter(v),
+            Escaper::HtmlNameFilter => html::html_name_filter(v),
+            Escaper::HtmlEscaper => html::html_escaper(v),
+            Escaper::JsRegexpEscaper => js::js_regexp_escaper(v),
+            Escaper::JsStrEscaper => js::js_str_escaper(v),
+            Escaper::JsValEscaper => js::js_val_escaper(v),
+            Escaper::NospaceEscaper => html::nospace_escaper(v),
+            Escaper::RcdataEscaper => html::rcdata_escaper(v),
+            Escaper::SrcsetEscaper => url::srcset_escaper(v),
+            Escaper::UrlEscaper => url::url_escaper(v),
+            Escaper::UrlFilter => url::url_filter(v),
+            Escaper::UrlNormalizer => url::url_normalizer(v),
+            Escaper::EvalArgs => content::eval_args(std::slice::from_ref(v)),
+            Escaper::Html => html::text_html_escape(&content::text_eval_arg(v)),
+            Escaper::UrlQuery => url::query_escape(&content::text_eval_arg(v)),
+        }
+    }
+
+    /// Applies this escaper to the plain-string output of the previous one.
+    pub fn apply_str(self, s: &str) -> String {
+        let t = ContentType::Plain;
+        match self {
+            Escaper::AttrEscaper => html::attr_escape_str(s, t),
+            Escaper::CommentEscaper => String::new(),
+            Escaper::CssEscaper => css::css_escape(s),
+            Escaper::CssValueFilter => css::css_value_filter_str(s, t),
+            Escaper::HtmlNameFilter => html::html_name_filter_str(s, t),
+            Escaper::HtmlEscaper => html::html_escape_str(s, t),
+            Escaper::JsRegexpEscaper => js::js_regexp_escape(s),
+            Escaper::JsStrEscaper => js::js_str_escape(s, t),
+            Escaper::JsValEscaper => js::js_val_escaper(&Value::String(s.into())),
+            Escaper::NospaceEscaper => html::nospace_escape_str(s, t),
+            Escaper::RcdataEscaper => html::rcdata_escape_str(s, t),
+            Escaper::SrcsetEscaper => url::srcset_str(s, t),
+            Escaper::UrlEscaper => url::url_process_str(s, t, false),
+            Escaper::UrlFilter => url::url_filter_str(s, t),
+            Escaper::UrlNormalizer => url::url_process_str(s, t, true),
+            Escaper::EvalArgs => s.to_string(),
+            Escaper::Html => html::text_html_escape(s),
+            Escaper::UrlQuery => url::query_escape(s),
+        }
+    }
+
     /// Go's name for this function, as it appears in an escaped pipeline.
     pub fn go_name(self) -> &'static str {
         match self {
@@ -57,7 +161,9 @@ impl Escaper {
             Escaper::UrlEscaper => "_html_template_urlescaper",
             Escaper::UrlFilter => "_html_template_urlfilter",
             Escaper::UrlNormalizer => "_html_template_urlnormalizer",
-            Escaper::EvalArgs => "_html_template_evalargs",
+            Escaper::EvalArgs => "_eval_args_",
+            Escaper::Html => "html",
+            Escaper::UrlQuery => "urlquery",
         }
     }
 }

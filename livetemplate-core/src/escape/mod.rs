@@ -1,5 +1,23 @@
 //! html/template's contextual auto-escaping, as a compile-time pass.
+//!
+//! - [`Escaper`] and [`apply_chain`]: the `_html_template_*` functions.
+//! - [`Context`] and [`context_after`]: the HTML/JS/CSS/URL context model.
 
+mod attr;
+mod content;
+mod context;
+mod css;
+mod error;
 mod escaper;
+mod html;
+mod js;
+mod transition;
+mod url;
 
-pub use escaper::Escaper;
+pub use content::eval_args;
+pub use context::{Attr, Context, Delim, Element, JsCtx, State, UrlPart};
+pub use escaper::{Escaper, apply_chain};
+pub use transition::context_after;
+
+/// What filters emit in place of an unsafe value.
+pub(crate) const FILTER_FAILSAFE: &str = "ZgotmplZ";

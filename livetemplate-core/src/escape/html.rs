@@ -1,0 +1,295 @@
+//! HTML escapers (Go's `html.go`): text, attribute values, RCDATA, unquoted
+//! attribute values, attribute names and comments.
+
+use super::FILTER_FAILSAFE;
+use super::attr::{ContentType, attr_type};
+use super::content::stringify;
+use super::context::{Context, Delim, Element, State};
+use super::transition::{t_special_tag_end, transition};
+use crate::value::Value;
+
+/// Which replacement table to use.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Table {
+    /// `&`, quotes, `+`, `<`, `>` and NUL.
+    Html,
+    /// Like `Html` but keeps `&` (for already-HTML content).
+    HtmlNorm,
+    /// Also white space, `=` and backquote, for unquoted attribute values.
+    Nospace,
+    /// Like `Nospace` but keeps `&`.
+    NospaceNorm,
+}
+
+fn repl(table: Table, c: u8) -> Option<&'static str> {
+    let nospace = matches!(table, Table::Nospace | Table::NospaceNorm);
+    let keep_amp = matches!(table, Table::HtmlNorm | Table::NospaceNorm);
+    Some(match c {
+        0 => {
+            if nospace {
+                "&#xfffd;"
+            } else {
+                "\u{fffd}"
+            }
+        }
+        b'"' => "&#34;",
+        b'&' if !keep_amp => "&amp;",
+        b'\'' => "&#39;",
+        b'+' => "&#43;",
+        b'<' => "&lt;",
+        b'>' => "&gt;",
+        b'\t' if nospace => "&#9;",
+        b'\n' if nospace => "&#10;",
+        0x0b if nospace => "&#11;",
+        0x0c if nospace => "&#12;",
+        b'\r' if nospace => "&#13;",
+        b' ' if nospace => "&#32;",
+        b'=' if nospace => "&#61;",
+        b'`' if nospace => "&#96;",
+        _ => return None,
+    })
+}
+
+/// Go's `htmlReplacer`. Non-ASCII runes pass through, except that the
+/// unquoted-attribute tables encode U+FDD0..U+FDEF and U+FFF0..U+FFFF.
+pub(crate) fn html_replace(s: &str, table: Table) -> String {
+    let bad_runes = matches!(table, Table::Html | Table::HtmlNorm);
+    let b = s.as_bytes();
+    let mut out = String::new();
+    let mut written = 0;
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c < 0x80 {
+            if let Some(r) = repl(table, c) {
+                if written == 0 {
+                    out.reserve(s.len() + 16);
+                }
+                out.push_str(&s[written..i]);
+                out.push_str(r);
+                written = i + 1;
+            }
+            i += 1;
+            continue;
+        }
+        if !bad_runes && c == 0xef {
+            if let Some(ch) = s[i..].chars().next() {
+                let r = ch as u32;
+                if (0xfdd0..=0xfdef).contains(&r) || (0xfff0..=0xffff).contains(&r) {
+                    if written == 0 {
+                        out.reserve(s.len() + 16);
+                    }
+                    out.push_str(&s[written..i]);
+                    out.push_str(&format!("&#x{r:x};"));
+                    written = i + ch.len_utf8();
+                }
+                i += ch.len_utf8();
+                continue;
+            }
+        }
+        i += 1;
+    }
+    if written == 0 {
+        return s.to_string();
+    }
+    out.push_str(&s[written..]);
+    out
+}
+
+/// Go's `stripTags`: the text content of an HTML fragment, without tags
+/// and comments.
+pub(crate) fn strip_tags(html: &str) -> String {
+    let s = html.as_bytes();
+    let mut b: Vec<u8> = Vec::with_capacity(s.len());
+    let mut c = Context::default();
+    let mut i = 0;
+    let mut all_text = true;
+    while i != s.len() {
+        if c.delim == Delim::None {
+            // Element bodies are scanned like RCDATA, but keep their state.
+            let step = if c.element != Element::None && !c.state.is_in_tag() {
+                t_special_tag_end(c, &s[i..])
+            } else {
+                transition(c, &s[i..])
+            };
+            let (d, nread) = match step {
+                Ok(x) => x,
+                Err(_) => (Context::with_state(State::Error), s.len() - i),
+            };
+            let i1 = i + nread;
+            if c.state == State::Text || c.state == State::Rcdata {
+                let mut j = i1;
+                if d.state != c.state {
+                    if let Some(j1) = s[i..j].iter().rposition(|&x| x == b'<') {
+                        j = i + j1;
+                    }
+                }
+                b.extend_from_slice(&s[i..j]);
+            } else {
+                all_text = false;
+            }
+            if nread == 0 && d == c {
+                // Cannot make progress (should not happen); keep the rest.
+                break;
+            }
+            c = d;
+            i = i1;
+            continue;
+        }
+        let ends = c.delim.ends();
+        match s[i..].iter().position(|x| ends.contains(x)) {
+            None => break,
+            Some(off) => {
+                let mut i1 = i + off;
+                if c.delim != Delim::SpaceOrTagEnd {
+                    i1 += 1;
+                }
+                c = Context {
+                    state: State::Tag,
+                    element: c.element,
+                    ..Context::default()
+                };
+                i = i1;
+            }
+        }
+    }
+    if all_text {
+        return html.to_string();
+    } else if c.state == State::Text || c.state == State::Rcdata {
+        b.extend_from_slice(&s[i..]);
+    }
+    String::from_utf8_lossy(&b).into_owned()
+}
+
+/// `_html_template_htmlescaper` on a stringified value.
+pub(crate) fn html_escape_str(s: &str, t: ContentType) -> String {
+    if t == ContentType::Html {
+        s.to_string()
+    } else {
+        html_replace(s, Table::Html)
+    }
+}
+
+/// `_html_template_attrescaper` on a stringified value.
+pub(crate) fn attr_escape_str(s: &str, t: ContentType) -> String {
+    if t == ContentType::Html {
+        html_replace(&strip_tags(s), Table::HtmlNorm)
+    } else {
+        html_replace(s, Table::Html)
+    }
+}
+
+/// `_html_template_rcdataescaper` on a stringified value.
+pub(crate) fn rcdata_escape_str(s: &str, t: ContentType) -> String {
+    if t == ContentType::Html {
+        html_replace(s, Table::HtmlNorm)
+    } else {
+        html_replace(s, Table::Html)
+    }
+}
+
+/// `_html_template_nospaceescaper` on a stringified value.
+pub(crate) fn nospace_escape_str(s: &str, t: ContentType) -> String {
+    if t == ContentType::Html {
+        html_replace(&strip_tags(s), Table::NospaceNorm)
+    } else {
+        html_replace(s, Table::Nospace)
+    }
+}
+
+/// `_html_template_htmlnamefilter` on a stringified value.
+pub(crate) fn html_name_filter_str(s: &str, t: ContentType) -> String {
+    if t == ContentType::HtmlAttr {
+        return s.to_string();
+    }
+    if s.is_empty() {
+        return FILTER_FAILSAFE.to_string();
+    }
+    let s = s.to_lowercase();
+    if attr_type(&s) != ContentType::Plain {
+        return FILTER_FAILSAFE.to_string();
+    }
+    if !s
+        .bytes()
+        .all(|c| c.is_ascii_digit() || c.is_ascii_lowercase())
+    {
+        return FILTER_FAILSAFE.to_string();
+    }
+    s
+}
+
+/// text/template's `HTMLEscapeString` (the predefined `html` function).
+pub(crate) fn text_html_escape(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = String::new();
+    let mut written = 0;
+    for (i, &c) in b.iter().enumerate() {
+        let r = match c {
+            b'\'' => "&#39;",
+            b'"' => "&#34;",
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            0 => "\u{fffd}",
+            _ => continue,
+        };
+        if written == 0 {
+            out.reserve(s.len() + 16);
+        }
+        out.push_str(&s[written..i]);
+        out.push_str(r);
+        written = i + 1;
+    }
+    if written == 0 {
+        return s.to_string();
+    }
+    out.push_str(&s[written..]);
+    out
+}
+
+/// `_html_template_htmlescaper`.
+pub fn html_escaper(v: &Value) -> String {
+    let (s, t) = stringify(v);
+    html_escape_str(&s, t)
+}
+
+/// `_html_template_attrescaper`.
+pub fn attr_escaper(v: &Value) -> String {
+    let (s, t) = stringify(v);
+    attr_escape_str(&s, t)
+}
+
+/// `_html_template_rcdataescaper`.
+pub fn rcdata_escaper(v: &Value) -> String {
+    let (s, t) = stringify(v);
+    rcdata_escape_str(&s, t)
+}
+
+/// `_html_template_nospaceescaper`.
+pub fn nospace_escaper(v: &Value) -> String {
+    let (s, t) = stringify(v);
+    nospace_escape_str(&s, t)
+}
+
+/// `_html_template_htmlnamefilter`.
+pub fn html_name_filter(v: &Value) -> String {
+    let (s, t) = stringify(v);
+    html_name_filter_str(&s, t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strip() {
+        assert_eq!(
+            strip_tags("Hello, <b>World</b> &amp;tc!"),
+            "Hello, World &amp;tc!"
+        );
+        assert_eq!(strip_tags("<a title=\"x>y\">z</a>"), "z");
+        assert_eq!(strip_tags("plain"), "plain");
+        assert_eq!(strip_tags("a<!-- c -->b"), "ab");
+        assert_eq!(strip_tags("<textarea>x<y</textarea>z"), "xz");
+    }
+}

@@ -1,0 +1,170 @@
+//! URL escapers and filters (Go's `url.go`), including `srcset`.
+
+use super::FILTER_FAILSAFE;
+use super::attr::ContentType;
+use super::content::stringify;
+use crate::value::Value;
+
+/// Whether `s` has no scheme, or one of http, https and mailto.
+pub(crate) fn is_safe_url(s: &str) -> bool {
+    if let Some((protocol, _)) = s.split_once(':') {
+        if !protocol.contains('/')
+            && !protocol.eq_ignore_ascii_case("http")
+            && !protocol.eq_ignore_ascii_case("https")
+            && !protocol.eq_ignore_ascii_case("mailto")
+        {
+            return false;
+        }
+    }
+    true
+}
+
+/// `_html_template_urlfilter` on a stringified value.
+pub(crate) fn url_filter_str(s: &str, t: ContentType) -> String {
+    if t == ContentType::Url || is_safe_url(s) {
+        s.to_string()
+    } else {
+        format!("#{FILTER_FAILSAFE}")
+    }
+}
+
+/// Percent-encodes `s` onto `out`; `norm` keeps reserved characters and
+/// valid `%xx` escapes. Returns whether anything was encoded.
+fn process_url_onto(s: &str, norm: bool, out: &mut String) -> bool {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let b = s.as_bytes();
+    let mut written = 0;
+    for (i, &c) in b.iter().enumerate() {
+        let keep = match c {
+            b'!' | b'#' | b'$' | b'&' | b'*' | b'+' | b',' | b'/' | b':' | b';' | b'=' | b'?'
+            | b'@' | b'[' | b']' => norm,
+            b'-' | b'.' | b'_' | b'~' => true,
+            b'%' => {
+                norm && i + 2 < b.len()
+                    && b[i + 1].is_ascii_hexdigit()
+                    && b[i + 2].is_ascii_hexdigit()
+            }
+            _ => c.is_ascii_alphanumeric(),
+        };
+        if keep {
+            continue;
+        }
+        // Only kept (ASCII) bytes lie between `written` and `i`.
+        out.push_str(&String::from_utf8_lossy(&b[written..i]));
+        out.push('%');
+        out.push(HEX[(c >> 4) as usize] as char);
+        out.push(HEX[(c & 15) as usize] as char);
+        written = i + 1;
+    }
+    out.push_str(&String::from_utf8_lossy(&b[written..]));
+    written != 0
+}
+
+/// `_html_template_urlescaper` (`norm == false`) or
+/// `_html_template_urlnormalizer` (`norm == true`) on a stringified value.
+pub(crate) fn url_process_str(s: &str, t: ContentType, norm: bool) -> String {
+    let norm = norm || t == ContentType::Url;
+    let mut out = String::with_capacity(s.len() + 16);
+    process_url_onto(s, norm, &mut out);
+    out
+}
+
+/// text/template's `urlquery` on a string (Go's `url.QueryEscape`).
+pub(crate) fn query_escape(s: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(s.len() + 8);
+    for &c in s.as_bytes() {
+        match c {
+            b'-' | b'_' | b'.' | b'~' => out.push(c as char),
+            b' ' => out.push('+'),
+            _ if c.is_ascii_alphanumeric() => out.push(c as char),
+            _ => {
+                out.push('%');
+                out.push(HEX[(c >> 4) as usize] as char);
+                out.push(HEX[(c & 15) as usize] as char);
+            }
+        }
+    }
+    out
+}
+
+fn is_html_space(c: u8) -> bool {
+    matches!(c, b'\t' | b'\n' | 0x0c | b'\r' | b' ')
+}
+
+/// `_html_template_srcsetescaper` on a stringified value.
+pub(crate) fn srcset_str(s: &str, t: ContentType) -> String {
+    match t {
+        ContentType::Srcset => return s.to_string(),
+        ContentType::Url => {
+            let mut out = String::new();
+            process_url_onto(s, true, &mut out);
+            return out.replace(',', "%2c");
+        }
+        _ => {}
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut written = 0;
+    for (i, &c) in s.as_bytes().iter().enumerate() {
+        if c == b',' {
+            filter_srcset_element(s, written, i, &mut out);
+            out.push(',');
+            written = i + 1;
+        }
+    }
+    filter_srcset_element(s, written, s.len(), &mut out);
+    out
+}
+
+fn filter_srcset_element(s: &str, left: usize, right: usize, out: &mut String) {
+    let b = s.as_bytes();
+    let mut start = left;
+    while start < right && is_html_space(b[start]) {
+        start += 1;
+    }
+    let mut end = right;
+    for (i, &c) in b.iter().enumerate().take(right).skip(start) {
+        if is_html_space(c) {
+            end = i;
+            break;
+        }
+    }
+    let url = &s[start..end];
+    if is_safe_url(url) {
+        let metadata_ok = b[end..right]
+            .iter()
+            .all(|&c| is_html_space(c) || c.is_ascii_alphanumeric());
+        if metadata_ok {
+            out.push_str(&s[left..start]);
+            process_url_onto(url, true, out);
+            out.push_str(&s[end..right]);
+            return;
+        }
+    }
+    out.push('#');
+    out.push_str(FILTER_FAILSAFE);
+}
+
+/// `_html_template_urlfilter`.
+pub fn url_filter(v: &Value) -> String {
+    let (s, t) = stringify(v);
+    url_filter_str(&s, t)
+}
+
+/// `_html_template_urlescaper`.
+pub fn url_escaper(v: &Value) -> String {
+    let (s, t) = stringify(v);
+    url_process_str(&s, t, false)
+}
+
+/// `_html_template_urlnormalizer`.
+pub fn url_normalizer(v: &Value) -> String {
+    let (s, t) = stringify(v);
+    url_process_str(&s, t, true)
+}
+
+/// `_html_template_srcsetescaper`.
+pub fn srcset_escaper(v: &Value) -> String {
+    let (s, t) = stringify(v);
+    srcset_str(&s, t)
+}

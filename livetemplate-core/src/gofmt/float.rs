@@ -1,0 +1,297 @@
+//! Go's `strconv.FormatFloat` for `float64` (formats `e E f g G b x X`).
+//!
+//! Digits come from Rust's float formatting, which like Go's is exact:
+//! `{:e}` gives the shortest digits that round-trip and `{:.N e}` /
+//! `{:.N}` round the exact binary value half-to-even, as Go's decimal
+//! conversion does. Only the layout (exponent form, thresholds) is Go's.
+
+use std::fmt::Write;
+
+/// A stack buffer for short float texts.
+struct StackBuf {
+    buf: [u8; 40],
+    len: usize,
+}
+
+impl StackBuf {
+    fn new() -> Self {
+        StackBuf {
+            buf: [0; 40],
+            len: 0,
+        }
+    }
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.buf[..self.len]).unwrap_or("")
+    }
+}
+
+impl Write for StackBuf {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let end = self.len + s.len();
+        if end > self.buf.len() {
+            return Err(std::fmt::Error);
+        }
+        self.buf[self.len..end].copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
+/// Decimal digits `d[0] d[1] ... d[nd-1]` with the decimal point after
+/// `dp` digits (Go's `decimalSlice`); no trailing zeros; zero has `nd == 0`.
+struct Digits<'a> {
+    d: &'a [u8],
+    dp: i32,
+}
+
+/// Splits Rust's `{:e}` text (`-1.2345e-7`) into digits and point position.
+/// `scratch` receives the digits.
+fn parse_sci<'a>(text: &str, scratch: &'a mut Vec<u8>) -> Digits<'a> {
+    let text = text.strip_prefix('-').unwrap_or(text);
+    let (mant, exp) = text.split_once('e').unwrap_or((text, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    scratch.clear();
+    scratch.extend(mant.bytes().filter(u8::is_ascii_digit));
+    while scratch.last() == Some(&b'0') {
+        scratch.pop();
+    }
+    if scratch.is_empty() {
+        return Digits { d: scratch, dp: 0 };
+    }
+    Digits {
+        d: scratch,
+        dp: exp + 1,
+    }
+}
+
+fn push_exp(out: &mut String, exp: i32, e: char) {
+    out.push(e);
+    let (sign, exp) = if exp < 0 { ('-', -exp) } else { ('+', exp) };
+    out.push(sign);
+    if exp < 10 {
+        out.push('0');
+    }
+    let mut b = itoa::Buffer::new();
+    out.push_str(b.format(exp));
+}
+
+/// Go's `fmtE`: `d.ddd` with `prec` fraction digits (zero padded), then
+/// the exponent.
+fn fmt_e(out: &mut String, neg: bool, d: &Digits, prec: usize, e: char) {
+    if neg {
+        out.push('-');
+    }
+    out.push(d.d.first().map_or('0', |&c| c as char));
+    if prec > 0 {
+        out.push('.');
+        let m = d.d.len().min(prec + 1);
+        for &c in d.d.get(1..m).unwrap_or(&[]) {
+            out.push(c as char);
+        }
+        for _ in m.max(1)..=prec {
+            out.push('0');
+        }
+    }
+    let exp = if d.d.is_empty() { 0 } else { d.dp - 1 };
+    push_exp(out, exp, e);
+}
+
+/// Go's `fmtF`: integer part, then `prec` fraction digits.
+fn fmt_f(out: &mut String, neg: bool, d: &Digits, prec: usize) {
+    if neg {
+        out.push('-');
+    }
+    if d.dp > 0 {
+        let dp = d.dp as usize;
+        let m = d.d.len().min(dp);
+        for &c in &d.d[..m] {
+            out.push(c as char);
+        }
+        for _ in m..dp {
+            out.push('0');
+        }
+    } else {
+        out.push('0');
+    }
+    if prec > 0 {
+        out.push('.');
+        for i in 0..prec {
+            let j = d.dp as i64 + i as i64;
+            let c = if j >= 0 && (j as usize) < d.d.len() {
+                d.d[j as usize] as char
+            } else {
+                '0'
+            };
+            out.push(c);
+        }
+    }
+}
+
+/// Appends `strconv.FormatFloat(v, fmt, prec, 64)`; `prec < 0` means the
+/// shortest representation that round-trips.
+pub fn format_float(out: &mut String, v: f64, fmt: u8, prec: i64) {
+    if v.is_nan() {
+        out.push_str("NaN");
+        return;
+    }
+    if v.is_infinite() {
+        out.push_str(if v > 0.0 { "+Inf" } else { "-Inf" });
+        return;
+    }
+    let neg = v.is_sign_negative();
+    match fmt {
+        b'b' => return fmt_b(out, v),
+        b'x' | b'X' => return fmt_x(out, v, prec, fmt == b'X'),
+        _ => {}
+    }
+    let mut scratch = Vec::new();
+    if prec < 0 {
+        let mut sb = StackBuf::new();
+        if write!(sb, "{v:e}").is_err() {
+            return;
+        }
+        let d = parse_sci(sb.as_str(), &mut scratch);
+        let nd = d.d.len();
+        match fmt {
+            b'e' | b'E' => fmt_e(out, neg, &d, nd.saturating_sub(1), fmt as char),
+            b'f' => fmt_f(out, neg, &d, (nd as i64 - d.dp as i64).max(0) as usize),
+            _ => {
+                // 'g'/'G' shortest: Go decides with precision 6.
+                let exp = d.dp - 1;
+                if !(-4..6).contains(&exp) {
+                    let e = if fmt == b'G' { 'E' } else { 'e' };
+                    fmt_e(out, neg, &d, nd.saturating_sub(1), e);
+                } else {
+                    fmt_f(out, neg, &d, (nd as i64 - d.dp as i64).max(0) as usize);
+                }
+            }
+        }
+        return;
+    }
+    let prec = prec as usize;
+    match fmt {
+        b'e' | b'E' => {
+            let text = format!("{v:.prec$e}");
+            let d = parse_sci(&text, &mut scratch);
+            fmt_e(out, neg, &d, prec, fmt as char);
+        }
+        b'f' => {
+            let _ = write!(out, "{v:.prec$}");
+        }
+        _ => {
+            // 'g'/'G' with a precision: round to `p` significant digits.
+            let p = prec.max(1);
+            let text = format!("{v:.*e}", p - 1);
+            let d = parse_sci(&text, &mut scratch);
+            let nd = d.d.len() as i64;
+            let dp = d.dp as i64;
+            let mut eprec = p as i64;
+            if eprec > nd && nd >= dp {
+                eprec = nd;
+            }
+            let exp = dp - 1;
+            if exp < -4 || exp >= eprec {
+                let p2 = (p as i64).min(nd).max(1);
+                let e = if fmt == b'G' { 'E' } else { 'e' };
+                fmt_e(out, neg, &d, (p2 - 1) as usize, e);
+            } else {
+                let p2 = if p as i64 > dp { nd } else { p as i64 };
+                fmt_f(out, neg, &d, (p2 - dp).max(0) as usize);
+            }
+        }
+    }
+}
+
+/// `%b`: decimal mantissa, `p`, binary exponent (`4503599627370496p-52`).
+fn fmt_b(out: &mut String, v: f64) {
+    let bits = v.to_bits();
+    let mut exp = ((bits >> 52) & 0x7ff) as i64;
+    let mut mant = bits & ((1u64 << 52) - 1);
+    if exp == 0 {
+        exp += 1;
+    } else {
+        mant |= 1u64 << 52;
+    }
+    exp += -1023 - 52;
+    if v.is_sign_negative() {
+        out.push('-');
+    }
+    let mut b = itoa::Buffer::new();
+    out.push_str(b.format(mant));
+    out.push('p');
+    if exp >= 0 {
+        out.push('+');
+    }
+    out.push_str(b.format(exp));
+}
+
+/// `%x`: hexadecimal mantissa and binary exponent (`0x1.8p+01`), Go's `fmtX`.
+fn fmt_x(out: &mut String, v: f64, prec: i64, upper: bool) {
+    let bits = v.to_bits();
+    let mut exp = ((bits >> 52) & 0x7ff) as i64;
+    let mut mant = bits & ((1u64 << 52) - 1);
+    if exp == 0 {
+        exp += 1;
+    } else {
+        mant |= 1u64 << 52;
+    }
+    exp -= 1023;
+    let neg = v.is_sign_negative();
+    if mant == 0 {
+        exp = 0;
+    }
+    // Shift digits so leading 1 (if any) is at bit 1<<60.
+    mant <<= 60 - 52;
+    while mant != 0 && mant & (1u64 << 60) == 0 {
+        mant <<= 1;
+        exp -= 1;
+    }
+    // Round if requested.
+    if (0..15).contains(&prec) {
+        let shift = (prec * 4) as u32;
+        let extra = (mant << shift) & ((1u64 << 60) - 1);
+        mant >>= 60 - shift;
+        if extra | (mant & 1) > 1u64 << 59 {
+            mant += 1;
+        }
+        mant <<= 60 - shift;
+        if mant & (1u64 << 61) != 0 {
+            // Wrapped around.
+            mant >>= 1;
+            exp += 1;
+        }
+    }
+    let hex: &[u8; 16] = if upper {
+        b"0123456789ABCDEF"
+    } else {
+        b"0123456789abcdef"
+    };
+    if neg {
+        out.push('-');
+    }
+    out.push('0');
+    out.push(if upper { 'X' } else { 'x' });
+    out.push(if (mant >> 60) & 1 == 1 { '1' } else { '0' });
+    mant <<= 4; // remove leading digit
+    if prec < 0 && mant != 0 {
+        out.push('.');
+        while mant != 0 {
+            out.push(hex[((mant >> 60) & 15) as usize] as char);
+            mant <<= 4;
+        }
+    } else if prec > 0 {
+        out.push('.');
+        for _ in 0..prec {
+            out.push(hex[((mant >> 60) & 15) as usize] as char);
+            mant <<= 4;
+        }
+    }
+    out.push(if upper { 'P' } else { 'p' });
+    let (sign, e) = if exp < 0 { ('-', -exp) } else { ('+', exp) };
+    out.push(sign);
+    if e < 10 {
+        out.push('0');
+    }
+    let mut b = itoa::Buffer::new();
+    out.push_str(b.format(e));
+}

@@ -1,0 +1,208 @@
+use super::*;
+use crate::ErrorKind;
+
+fn json(s: &str) -> Value {
+    Value::from_json(s).expect("valid test data")
+}
+
+fn ty(s: &str) -> String {
+    json(s).type_of().to_string()
+}
+
+#[test]
+fn json_types_follow_the_oracle() {
+    // Expected `%T` strings from Go (`printf "%T" .`).
+    assert_eq!(ty("3"), "int");
+    assert_eq!(ty("3.0"), "float64");
+    assert_eq!(ty("1e2"), "float64");
+    assert_eq!(ty("9223372036854775808"), "float64");
+    assert_eq!(ty("[1,2]"), "[]int");
+    assert_eq!(ty("[1,2.5]"), "[]interface {}");
+    assert_eq!(ty("[1,null]"), "[]interface {}");
+    assert_eq!(ty("[]"), "[]interface {}");
+    assert_eq!(ty("[[1],[2]]"), "[][]int");
+    assert_eq!(ty(r#"{"a":1,"b":2}"#), "map[string]int");
+    assert_eq!(ty(r#"{"a":1,"b":"x"}"#), "map[string]interface {}");
+    assert_eq!(
+        ty(r#"{"$struct":{"A":1,"B":"x","C":null}}"#),
+        "struct { A int; B string; C interface {} }"
+    );
+    assert_eq!(ty(r#"{"$struct":{}}"#), "struct {}");
+    assert_eq!(ty(r#"{"$html":"x"}"#), "template.HTML");
+    assert_eq!(ty(r#"{"$srcset":"x"}"#), "template.Srcset");
+    assert_eq!(ty(r#"{"$uint":3}"#), "uint");
+    assert_eq!(ty(r#"{"$float":3}"#), "float64");
+    assert_eq!(ty(r#"{"$int":3}"#), "int");
+    assert_eq!(ty(r#"{"$ptr":[1]}"#), "*[]int");
+    assert_eq!(ty(r#"{"$nilptr":true}"#), "*int");
+    assert_eq!(ty(r#"[{"$ptr":1},{"$ptr":2}]"#), "[]*int");
+    assert!(json(r#"{"$nil":1}"#).is_nil());
+    assert!(json("  ").is_nil());
+    assert!(json("null").is_nil());
+    // Two keys: a plain map, not a typed value.
+    assert_eq!(ty(r#"{"$html":"a","$css":"b"}"#), "map[string]string");
+    assert_eq!(json("-0"), Value::Int(0));
+    assert_eq!(
+        json("-0.0").as_float().map(f64::is_sign_negative),
+        Some(true)
+    );
+}
+
+#[test]
+fn json_untyped() {
+    let v = Value::from_json_untyped(r#"{"a":[1,2],"s":{"$struct":{"A":[1]}}}"#).unwrap();
+    assert_eq!(v.type_of().to_string(), "map[string]interface {}");
+    assert_eq!(
+        v.map_get_str("a").unwrap().type_of().to_string(),
+        "[]interface {}"
+    );
+    assert_eq!(
+        v.map_get_str("s").unwrap().type_of().to_string(),
+        "struct { A []interface {} }"
+    );
+}
+
+#[test]
+fn json_struct_keeps_document_order_and_maps_sort() {
+    let v = json(r#"{"$struct":{"Z":1,"A":2}}"#);
+    let s = v.as_struct().unwrap();
+    assert_eq!(
+        s.ty.fields
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .collect::<Vec<_>>(),
+        ["Z", "A"]
+    );
+    assert_eq!(v.field("A"), Some(&Value::Int(2)));
+    assert_eq!(v.field("B"), None);
+    let m = json(r#"{"b":1,"a":2,"B":3,"é":4,"a":5}"#);
+    let keys: Vec<&str> = m
+        .as_map()
+        .unwrap()
+        .entries
+        .iter()
+        .map(|(k, _)| k.as_str().unwrap())
+        .collect();
+    assert_eq!(keys, ["B", "a", "b", "é"]);
+    // Duplicate keys: the last one wins, as in Go's map assignment.
+    assert_eq!(m.map_get_str("a"), Some(&Value::Int(5)));
+    assert_eq!(m.map_get(&Value::str("b")), Some(&Value::Int(1)));
+    assert_eq!(m.map_get_str("zz"), None);
+}
+
+#[test]
+fn json_errors_name_the_path() {
+    let err = |s: &str| {
+        let e = Value::from_json(s).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Data);
+        e.message
+    };
+    assert_eq!(
+        err(r#"{"items":[1,2,3,{"$uint":-1}]}"#),
+        "data.items[3].$uint: $uint needs an unsigned integer, got -1"
+    );
+    assert_eq!(
+        err(r#"{"a b":{"$html":1}}"#),
+        r#"data["a b"].$html: $html needs a string, got number"#
+    );
+    assert_eq!(err(r#"{"$ptr":null}"#), "data.$ptr: $ptr of null");
+    assert_eq!(
+        err(r#"{"$struct":{"a":1}}"#),
+        r#"data.$struct: $struct field "a" is not an exported identifier"#
+    );
+    assert_eq!(
+        err(r#"{"$struct":{"A":1,"A":2}}"#),
+        "data.$struct: $struct has duplicate field A"
+    );
+    assert_eq!(
+        err(r#"{"$bogus":1}"#),
+        r#"data.$bogus: unknown typed value "$bogus""#
+    );
+    assert_eq!(
+        err(r#"{"$int":1.5}"#),
+        "data.$int: $int needs an integer, got 1.5"
+    );
+    assert!(err("[1,").starts_with("data: invalid JSON:"));
+}
+
+#[test]
+fn truth_is_go_is_true() {
+    for (src, want) in [
+        ("null", false),
+        ("0", false),
+        ("1", true),
+        ("0.0", false),
+        ("-0.5", true),
+        (r#""""#, false),
+        (r#""x""#, true),
+        ("[]", false),
+        ("[0]", true),
+        ("{}", false),
+        (r#"{"a":0}"#, true),
+        (r#"{"$struct":{}}"#, true),
+        (r#"{"$nilptr":true}"#, false),
+        (r#"{"$ptr":0}"#, true),
+        (r#"{"$html":""}"#, false),
+        (r#"{"$uint":0}"#, false),
+        ("false", false),
+        ("true", true),
+    ] {
+        assert_eq!(json(src).truth(), want, "{src}");
+    }
+    assert!(Value::Float(f64::NAN).truth());
+}
+
+#[test]
+fn len_and_zero() {
+    assert_eq!(json(r#""héllo""#).len(), Some(6));
+    assert_eq!(json("[1,2,3]").len(), Some(3));
+    assert_eq!(json(r#"{"a":1}"#).len(), Some(1));
+    assert_eq!(json("3").len(), None);
+    assert_eq!(json(r#"{"$ptr":[1]}"#).len(), None);
+    let st = json(r#"{"$struct":{"A":1,"B":"x","C":[1],"D":{"$ptr":1},"E":null}}"#);
+    let zero = st.type_of().zero();
+    let mut out = String::new();
+    crate::gofmt::write_value(&mut out, &zero);
+    assert_eq!(out, "{0  [] <nil> <nil>}");
+    assert_eq!(Type::map_of(Type::String, Type::Int).zero().len(), Some(0));
+    assert_eq!(
+        Type::Safe(SafeKind::Js).zero(),
+        Value::safe(SafeKind::Js, "")
+    );
+}
+
+#[test]
+fn key_order_is_fmtsort() {
+    let m = Value::map(
+        Type::Float,
+        Type::Int,
+        vec![
+            (Value::Float(2.0), Value::Int(1)),
+            (Value::Float(f64::NAN), Value::Int(2)),
+            (Value::Float(-1.0), Value::Int(3)),
+        ],
+    );
+    let mut out = String::new();
+    crate::gofmt::write_value(&mut out, &m);
+    assert_eq!(out, "map[NaN:2 -1:3 2:1]");
+    let m = Value::map(
+        Type::Int,
+        Type::Bool,
+        vec![
+            (Value::Int(10), true.into()),
+            (Value::Int(-2), false.into()),
+        ],
+    );
+    out.clear();
+    crate::gofmt::write_value(&mut out, &m);
+    assert_eq!(out, "map[-2:false 10:true]");
+    assert_eq!(m.map_get(&Value::Int(10)), Some(&Value::Bool(true)));
+    let m = Value::map(
+        Type::Bool,
+        Type::Int,
+        vec![(true.into(), Value::Int(1)), (false.into(), Value::Int(0))],
+    );
+    out.clear();
+    crate::gofmt::write_value(&mut out, &m);
+    assert_eq!(out, "map[false:0 true:1]");
+}

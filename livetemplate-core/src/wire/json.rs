@@ -1,0 +1,104 @@
+//! Minimal JSON writing straight into a `String` (no intermediate values).
+
+/// Appends `s` as a JSON string literal.
+pub fn write_str(out: &mut String, s: &str) {
+    out.push('"');
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let esc: Option<&str> = match b {
+            b'"' => Some("\\\""),
+            b'\\' => Some("\\\\"),
+            b'\n' => Some("\\n"),
+            b'\r' => Some("\\r"),
+            b'\t' => Some("\\t"),
+            0..=0x1f => None,
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        match esc {
+            Some(e) => out.push_str(e),
+            None => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.push_str("\\u00");
+                out.push(HEX[(b >> 4) as usize] as char);
+                out.push(HEX[(b & 0xf) as usize] as char);
+            }
+        }
+        start = i + 1;
+    }
+    out.push_str(&s[start..]);
+    out.push('"');
+}
+
+/// Appends `"key":` for an integer key, preceded by a comma unless first.
+pub fn write_index_key(out: &mut String, first: &mut bool, key: usize) {
+    if !*first {
+        out.push(',');
+    }
+    *first = false;
+    out.push('"');
+    push_usize(out, key);
+    out.push_str("\":");
+}
+
+/// Appends `"key":` for a name, preceded by a comma unless first.
+pub fn write_name_key(out: &mut String, first: &mut bool, key: &str) {
+    if !*first {
+        out.push(',');
+    }
+    *first = false;
+    out.push('"');
+    out.push_str(key);
+    out.push_str("\":");
+}
+
+/// Appends a decimal number.
+pub fn push_usize(out: &mut String, mut n: usize) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &b in &buf[i..] {
+        out.push(b as char);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_round_trip_through_serde_json() {
+        for s in [
+            "plain",
+            "q\"uote\\",
+            "nl\n\t\r",
+            "\u{1}\u{1f}",
+            "é ✓ 😀",
+            "</script>",
+        ] {
+            let mut out = String::new();
+            write_str(&mut out, s);
+            let back: String = serde_json::from_str(&out).unwrap();
+            assert_eq!(back, s);
+        }
+    }
+
+    #[test]
+    fn numbers_and_keys() {
+        let mut out = String::new();
+        let mut first = true;
+        write_index_key(&mut out, &mut first, 0);
+        push_usize(&mut out, 1234567);
+        write_index_key(&mut out, &mut first, 10);
+        write_name_key(&mut out, &mut first, "kc");
+        assert_eq!(out, "\"0\":1234567,\"10\":,\"kc\":");
+    }
+}

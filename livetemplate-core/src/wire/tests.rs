@@ -1,0 +1,297 @@
+//! Wire-format tests: the client model applied to first renders and diffs of
+//! random trees must always reproduce the direct HTML.
+
+use std::sync::Arc;
+
+use proptest::prelude::*;
+
+use super::*;
+
+/// A tiny deterministic generator (SplitMix64) driven by proptest's seeds.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E3779B97F4A7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58476D1CE4E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D049BB133111EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+/// The shape of a template: what each node's dynamics can be.
+enum Shape {
+    Str,
+    /// A branch: one of several nodes (or `""` when `None` is picked).
+    Branch(Vec<Option<NodeShape>>),
+    Comp {
+        item: NodeShape,
+        keyed: bool,
+    },
+}
+
+struct NodeShape {
+    statics: Arc<Statics>,
+    dyns: Vec<Shape>,
+}
+
+fn node_shape(rng: &mut Rng, depth: u32, salt: &mut u64) -> NodeShape {
+    let n = rng.below(4) as usize;
+    let dyns = (0..n)
+        .map(|_| match (depth, rng.below(4)) {
+            (0, _) | (_, 0 | 1) => Shape::Str,
+            (_, 2) => Shape::Branch(
+                (0..1 + rng.below(3))
+                    .map(|_| (rng.below(4) > 0).then(|| node_shape(rng, depth - 1, salt)))
+                    .collect(),
+            ),
+            _ => Shape::Comp {
+                item: node_shape(rng, depth - 1, salt),
+                keyed: rng.below(2) == 0,
+            },
+        })
+        .collect();
+    *salt += 1;
+    let parts = (0..=n).map(|i| format!("<s{}.{i}>", *salt)).collect();
+    NodeShape {
+        statics: Statics::new(parts, *salt),
+        dyns,
+    }
+}
+
+fn instance(shape: &NodeShape, rng: &mut Rng) -> Rendered {
+    Rendered {
+        statics: Arc::clone(&shape.statics),
+        dyns: dyns(&shape.dyns, rng),
+    }
+}
+
+fn dyns(shapes: &[Shape], rng: &mut Rng) -> Vec<Dyn> {
+    const WORDS: [&str; 5] = ["a", "b", "é\"<x>", "", "line\nbreak"];
+    shapes
+        .iter()
+        .map(|s| match s {
+            Shape::Str => Dyn::Str(WORDS[rng.below(5) as usize].to_string()),
+            Shape::Branch(opts) => match &opts[rng.below(opts.len() as u64) as usize] {
+                Some(n) => Dyn::Node(instance(n, rng)),
+                None => Dyn::Str(String::new()),
+            },
+            Shape::Comp { item, keyed } => {
+                let count = rng.below(7);
+                let items = (0..count)
+                    .map(|_| Item {
+                        key: keyed.then(|| format!("k{}", rng.below(8))),
+                        dyns: dyns(&item.dyns, rng),
+                    })
+                    .collect();
+                Dyn::Comp(Comprehension {
+                    statics: Arc::clone(&item.statics),
+                    items,
+                })
+            }
+        })
+        .collect()
+}
+
+/// Makes a next state mostly like `prev`: a few random edits so diffs are small.
+fn evolve(shape: &NodeShape, prev: &Rendered, rng: &mut Rng) -> Rendered {
+    if rng.below(3) == 0 {
+        return instance(shape, rng);
+    }
+    let mut next = prev.clone();
+    for d in next.dyns.iter_mut() {
+        if rng.below(3) == 0
+            && let Dyn::Comp(c) = d
+            && !c.items.is_empty()
+        {
+            match rng.below(3) {
+                0 => {
+                    let it = c.items.remove(rng.below(c.items.len() as u64) as usize);
+                    c.items.insert(0, it);
+                }
+                1 => {
+                    c.items.remove(rng.below(c.items.len() as u64) as usize);
+                }
+                _ => {
+                    let it = c.items[0].clone();
+                    c.items.push(it);
+                }
+            }
+        }
+    }
+    next
+}
+
+fn check_sequence(seed: u64) -> Result<(), TestCaseError> {
+    let mut rng = Rng(seed);
+    let mut salt = 0;
+    let shape = node_shape(&mut rng, 3, &mut salt);
+    let mut state = instance(&shape, &mut rng);
+    let mut client = ClientModel::new();
+    client
+        .apply_str(&first_render(&state))
+        .map_err(|e| TestCaseError::fail(e.to_string()))?;
+    prop_assert_eq!(client.html().unwrap(), state.to_html());
+    for _ in 0..6 {
+        let next = evolve(&shape, &state, &mut rng);
+        let d = diff(&state, &next);
+        client
+            .apply_str(&d)
+            .map_err(|e| TestCaseError::fail(format!("{e} in {d}")))?;
+        prop_assert_eq!(client.html().unwrap(), next.to_html(), "diff {}", d);
+        prop_assert_eq!(diff(&next, &next), "{}");
+        state = next;
+    }
+    Ok(())
+}
+
+proptest! {
+    #[test]
+    fn first_render_plus_diffs_reproduce_every_state(seed in any::<u64>()) {
+        check_sequence(seed)?;
+    }
+}
+
+fn st(parts: &[&str], salt: u64) -> Arc<Statics> {
+    Statics::new(parts.iter().map(|s| s.to_string()).collect(), salt)
+}
+
+fn s(x: &str) -> Dyn {
+    Dyn::Str(x.into())
+}
+
+fn list(items: &[&str], statics: &Arc<Statics>) -> Rendered {
+    let root = st(&["<ul>", "</ul>"], 1);
+    let items = items
+        .iter()
+        .map(|x| Item {
+            key: None,
+            dyns: vec![s(x)],
+        })
+        .collect();
+    Rendered {
+        statics: root,
+        dyns: vec![Dyn::Comp(Comprehension {
+            statics: Arc::clone(statics),
+            items,
+        })],
+    }
+}
+
+#[test]
+fn first_render_shape() {
+    let li = st(&["<li>", "</li>"], 2);
+    let r = list(&["a", "b"], &li);
+    assert_eq!(
+        first_render(&r),
+        r#"{"s":["<ul>","</ul>"],"0":{"s":0,"k":{"0":{"0":"a"},"1":{"0":"b"},"kc":2}},"p":{"0":["<li>","</li>"]}}"#
+    );
+    assert_eq!(
+        first_render(&list(&[], &li)),
+        r#"{"s":["<ul>","</ul>"],"0":""}"#
+    );
+}
+
+#[test]
+fn unchanged_is_empty_and_one_change_is_one_entry() {
+    let li = st(&["<li>", "</li>"], 2);
+    assert_eq!(diff(&list(&["a", "b"], &li), &list(&["a", "b"], &li)), "{}");
+    assert_eq!(
+        diff(&list(&["a", "b"], &li), &list(&["a", "c"], &li)),
+        r#"{"0":{"k":{"1":{"0":"c"},"kc":2}}}"#
+    );
+}
+
+#[test]
+fn prepend_sends_the_new_item_and_moves() {
+    let li = st(&["<li>", "</li>"], 2);
+    let d = diff(
+        &list(&["a", "b", "c"], &li),
+        &list(&["z", "a", "b", "c"], &li),
+    );
+    assert_eq!(
+        d,
+        r#"{"0":{"k":{"0":{"0":"z"},"1":0,"2":1,"3":2,"kc":4,"km":true}}}"#
+    );
+}
+
+#[test]
+fn shrink_sends_only_the_count() {
+    let li = st(&["<li>", "</li>"], 2);
+    assert_eq!(
+        diff(&list(&["a", "b", "c"], &li), &list(&["a", "b"], &li)),
+        r#"{"0":{"k":{"kc":2}}}"#
+    );
+}
+
+#[test]
+fn branch_switch_sends_new_statics_and_same_branch_only_values() {
+    let root = st(&["<div>", "</div>"], 1);
+    let on = st(&["<b>", "</b>"], 2);
+    let off = st(&["<i>", "</i>"], 3);
+    let mk = |b: &Arc<Statics>, v: &str| Rendered {
+        statics: Arc::clone(&root),
+        dyns: vec![Dyn::Node(Rendered {
+            statics: Arc::clone(b),
+            dyns: vec![s(v)],
+        })],
+    };
+    assert_eq!(diff(&mk(&on, "x"), &mk(&on, "y")), r#"{"0":{"0":"y"}}"#);
+    assert_eq!(
+        diff(&mk(&on, "x"), &mk(&off, "x")),
+        r#"{"0":{"s":0,"0":"x"},"p":{"0":["<i>","</i>"]}}"#
+    );
+}
+
+#[test]
+fn keyed_items_move_by_key() {
+    let root = st(&["<ul>", "</ul>"], 1);
+    let li = st(&["<li data-key=\"", "\">", "</li>"], 2);
+    let mk = |items: &[(&str, &str)]| Rendered {
+        statics: Arc::clone(&root),
+        dyns: vec![Dyn::Comp(Comprehension {
+            statics: Arc::clone(&li),
+            items: items
+                .iter()
+                .map(|(k, v)| Item {
+                    key: Some(k.to_string()),
+                    dyns: vec![s(k), s(v)],
+                })
+                .collect(),
+        })],
+    };
+    let d = diff(
+        &mk(&[("1", "a"), ("2", "b")]),
+        &mk(&[("2", "B"), ("1", "a")]),
+    );
+    assert_eq!(
+        d,
+        r#"{"0":{"k":{"0":[1,{"1":"B"}],"1":0,"kc":2,"km":true}}}"#
+    );
+}
+
+#[test]
+fn client_model_rejects_what_the_real_client_would_mangle() {
+    let mut c = ClientModel::new();
+    c.apply_str(r#"{"s":["<ul>","</ul>"],"0":{"s":["<li>","</li>"],"k":{"0":{"0":"a"},"kc":1}}}"#)
+        .unwrap();
+    assert!(
+        c.clone()
+            .apply_str(r#"{"0":{"k":{"0":0,"kc":1}}}"#)
+            .is_err(),
+        "move without km"
+    );
+    assert!(
+        c.clone()
+            .apply_str(r#"{"0":{"k":{"0":{"0":"b"}}}}"#)
+            .is_err(),
+        "missing kc"
+    );
+    let mut bad = ClientModel::new();
+    bad.apply_str(r#"{"s":["a","b"],"0":1}"#).unwrap();
+    assert!(bad.html().is_err(), "numeric dynamic");
+}
