@@ -1,44 +1,66 @@
 //! Evaluation of pipelines, commands and operands (Go's `eval*` functions).
 
-use std::fmt::Write;
-
 use crate::error::Error;
 use crate::funcs::{Builtin, Func};
 use crate::parse::ast::{Arg, Command, NumberNode, Pipeline};
 use crate::value::{Type, Value};
 
 use super::display::{write_arg, Cursor};
-use super::{Dot, MissingKey, State};
+use super::{MissingKey, State};
 
 /// The result of evaluating an expression: Go's `reflect.Value` as far as
 /// the interpreter needs it. Values found in the data are borrowed; computed
-/// ones are owned. `Value::Nil` inside `Ref`/`Own` is a nil `interface{}`,
-/// which differs from `Invalid` ("no value") in a few error cases, as in Go.
+/// ones are owned. The `I*` variants are values held in an `interface{}`
+/// (elements of `[]any`, `map[string]any`, fields of type `any`): Go names
+/// their type `interface {}` in some errors. `Value::Nil` is a nil
+/// `interface{}`, which differs from `Invalid` ("no value") in a few error
+/// cases, as in Go.
 #[derive(Debug, Clone)]
 pub(crate) enum Ev<'d> {
     /// No value (Go's zero `reflect.Value`).
     Invalid,
-    /// A value borrowed from dot (the data).
+    /// A value borrowed from the data.
     Ref(&'d Value),
     /// A computed value.
     Own(Value),
+    /// A borrowed value of static type `interface{}`.
+    IRef(&'d Value),
+    /// A computed value of static type `interface{}`.
+    IOwn(Value),
 }
 
 impl<'d> Ev<'d> {
+    /// A borrowed value, held in an interface when `iface`.
+    pub(crate) fn borrowed(v: &'d Value, iface: bool) -> Self {
+        if iface || matches!(v, Value::Nil) {
+            Ev::IRef(v)
+        } else {
+            Ev::Ref(v)
+        }
+    }
+
     /// The value, `None` when there is none.
     pub(crate) fn get(&self) -> Option<&Value> {
         match self {
             Ev::Invalid => None,
-            Ev::Ref(v) => Some(v),
-            Ev::Own(v) => Some(v),
+            Ev::Ref(v) | Ev::IRef(v) => Some(v),
+            Ev::Own(v) | Ev::IOwn(v) => Some(v),
         }
     }
 
-    /// Go's "dig down into interface{}": a nil interface becomes no value.
-    fn dig(self) -> Self {
-        match self.get() {
-            Some(Value::Nil) => Ev::Invalid,
-            _ => self,
+    /// Whether the value's static type is `interface{}`.
+    pub(crate) fn is_iface(&self) -> bool {
+        matches!(self, Ev::IRef(_) | Ev::IOwn(_))
+    }
+
+    /// Go's "dig down into interface{}": a nil interface becomes no value,
+    /// another interface its concrete value.
+    pub(crate) fn dig(self) -> Self {
+        match self {
+            Ev::IRef(Value::Nil) | Ev::IOwn(Value::Nil) | Ev::Ref(Value::Nil) | Ev::Own(Value::Nil) => Ev::Invalid,
+            Ev::IRef(v) => Ev::Ref(v),
+            Ev::IOwn(v) => Ev::Own(v),
+            other => other,
         }
     }
 
@@ -46,8 +68,8 @@ impl<'d> Ev<'d> {
     pub(crate) fn into_value(self) -> Option<Value> {
         match self {
             Ev::Invalid => None,
-            Ev::Ref(v) => Some(v.clone()),
-            Ev::Own(v) => Some(v),
+            Ev::Ref(v) | Ev::IRef(v) => Some(v.clone()),
+            Ev::Own(v) | Ev::IOwn(v) => Some(v),
         }
     }
 
@@ -57,14 +79,57 @@ impl<'d> Ev<'d> {
             Ev::Invalid => Ev::Invalid,
             Ev::Ref(v) => Ev::Own(v.clone()),
             Ev::Own(v) => Ev::Own(v),
+            Ev::IRef(v) => Ev::IOwn(v.clone()),
+            Ev::IOwn(v) => Ev::IOwn(v),
+        }
+    }
+
+    /// This value as dot.
+    pub(crate) fn as_dot(&self) -> Dot<'_> {
+        match self {
+            Ev::Invalid => Dot::None,
+            Ev::Ref(v) => Dot::Val(v),
+            Ev::Own(v) => Dot::Val(v),
+            Ev::IRef(v) => Dot::Iface(v),
+            Ev::IOwn(v) => Dot::Iface(v),
+        }
+    }
+}
+
+/// Dot (Go's `.`), with the same distinctions as [`Ev`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Dot<'d> {
+    /// No value.
+    None,
+    /// A value.
+    Val(&'d Value),
+    /// A value of static type `interface{}`.
+    Iface(&'d Value),
+}
+
+impl<'d> Dot<'d> {
+    /// Dot for the top of an execution: untyped nil is no value.
+    pub(crate) fn root(v: &'d Value) -> Self {
+        match v {
+            Value::Nil => Dot::None,
+            v => Dot::Val(v),
+        }
+    }
+
+    /// The value, `None` when there is none.
+    pub(crate) fn get(self) -> Option<&'d Value> {
+        match self {
+            Dot::None => None,
+            Dot::Val(v) | Dot::Iface(v) => Some(v),
         }
     }
 }
 
 fn dot_ev(dot: Dot<'_>) -> Ev<'_> {
     match dot {
-        None => Ev::Invalid,
-        Some(v) => Ev::Ref(v),
+        Dot::None => Ev::Invalid,
+        Dot::Val(v) => Ev::Ref(v),
+        Dot::Iface(v) => Ev::IRef(v),
     }
 }
 
@@ -75,8 +140,8 @@ pub(crate) fn project<'d, E>(
 ) -> Result<Ev<'d>, E> {
     match ev {
         Ev::Invalid => f(None),
-        Ev::Ref(v) => f(Some(v)),
-        Ev::Own(v) => f(Some(&v)).map(Ev::detach),
+        Ev::Ref(v) | Ev::IRef(v) => f(Some(v)),
+        Ev::Own(v) | Ev::IOwn(v) => f(Some(&v)).map(Ev::detach),
     }
 }
 
@@ -107,7 +172,7 @@ impl<'t> State<'t> {
     /// declared variables pushed (or assigned) as Go does. `None` is "no
     /// value". Callers that declare variables pop them with [`State::pop`].
     pub fn eval_pipeline_value(&mut self, dot: &Value, pipe: &'t Pipeline) -> Result<Option<Value>, Error> {
-        let dot = super::root_dot(dot);
+        let dot = Dot::root(dot);
         Ok(self.eval_pipeline(dot, pipe)?.into_value())
     }
 
@@ -234,10 +299,7 @@ impl<'t> State<'t> {
         let _ = dot;
         self.at = Cursor::Arg(var);
         let Arg::Variable { name, fields, .. } = var else { unreachable!("eval_variable_node on {var:?}") };
-        let value = match self.var(name)? {
-            Some(v) => Ev::Own(v.clone()),
-            None => Ev::Invalid,
-        };
+        let value = self.var_ev(name)?;
         if fields.is_empty() {
             self.not_a_function(args, &fin)?;
             return Ok(value);
@@ -271,13 +333,15 @@ impl<'t> State<'t> {
             }
             return Ok(Ev::Invalid);
         }
+        let iface = recv.is_iface();
         project(recv, |v| match v {
-            Some(v) => self.field_of(v, name, has_args),
+            Some(v) => self.field_of(v, iface, name, has_args),
             None => Ok(Ev::Invalid),
         })
     }
 
-    fn field_of<'v>(&self, orig: &'v Value, name: &str, has_args: bool) -> Result<Ev<'v>, Error> {
+    fn field_of<'v>(&self, orig: &'v Value, iface: bool, name: &str, has_args: bool) -> Result<Ev<'v>, Error> {
+        let type_name = |v: &Value| if iface { "interface {}".to_string() } else { type_name(v) };
         let mut v = orig;
         while let Value::Ptr(p) = v {
             v = p;
@@ -291,7 +355,7 @@ impl<'t> State<'t> {
                     if has_args {
                         return Err(self.error(format_args!("{name} has arguments but cannot be invoked as function")));
                     }
-                    return Ok(Ev::Ref(&s.fields[i]));
+                    return Ok(Ev::borrowed(&s.fields[i], s.ty.fields[i].1 == Type::Any));
                 }
             }
             Value::Map(m) if matches!(m.key, Type::String | Type::Any) => {
@@ -303,10 +367,12 @@ impl<'t> State<'t> {
                 } else {
                     m.entries.iter().find(|(k, _)| matches!(k, Value::String(s) if &**s == name)).map(|(_, v)| v)
                 };
+                let iface = m.elem == Type::Any;
                 return match found {
-                    Some(x) => Ok(Ev::Ref(x)),
+                    Some(x) => Ok(Ev::borrowed(x, iface)),
                     None => match self.opts.missing_key {
                         MissingKey::Default => Ok(Ev::Invalid),
+                        MissingKey::Zero if iface => Ok(Ev::IOwn(Value::Nil)),
                         MissingKey::Zero => Ok(Ev::Own(m.elem.zero())),
                         MissingKey::Error => {
                             let mut msg = String::from("map has no entry for key ");
@@ -520,15 +586,4 @@ impl<'t> State<'t> {
         }
         Err(self.error(format_args!("wrong type for value; expected {ty}; got {}", type_name(val))))
     }
-
-    pub(crate) fn fmt_value(v: &Value) -> String {
-        let mut s = String::new();
-        crate::gofmt::write_value(&mut s, v);
-        s
-    }
-}
-
-#[allow(dead_code)]
-fn _assert_write(s: &mut String) {
-    let _ = write!(s, "");
 }

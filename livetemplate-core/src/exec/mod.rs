@@ -25,6 +25,7 @@ use crate::parse::TemplateSet;
 use crate::value::Value;
 
 use display::Cursor;
+use eval::{Dot, Ev};
 
 /// Go's default `maxExecDepth`: how deeply `{{template}}` calls may nest.
 pub const MAX_EXEC_DEPTH: usize = 100_000;
@@ -163,11 +164,12 @@ impl<'t> Exec<'t> {
     }
 }
 
-/// A variable slot: `None` is "no value".
+/// A variable slot: `None` is "no value"; `iface` as in [`Ev`].
 #[derive(Debug, Clone)]
 struct Var<'t> {
     name: &'t str,
     value: Option<Value>,
+    iface: bool,
 }
 
 /// What a walk step asks of the enclosing `range`.
@@ -202,17 +204,6 @@ impl fmt::Debug for State<'_> {
     }
 }
 
-/// Dot: `None` is "no value" (Go's invalid `reflect.Value`); `Some(Nil)`
-/// is a nil `interface{}` (e.g. a nil element of a `[]any` being ranged over).
-type Dot<'d> = Option<&'d Value>;
-
-fn root_dot(v: &Value) -> Dot<'_> {
-    match v {
-        Value::Nil => None,
-        v => Some(v),
-    }
-}
-
 impl<'t> State<'t> {
     /// A state executing `tree` (a member of `set`) with `$` bound to `root`.
     pub fn new(
@@ -223,13 +214,13 @@ impl<'t> State<'t> {
         root: &Value,
     ) -> Self {
         let mut vars = Vec::with_capacity(8);
-        vars.push(Var { name: "$", value: root_dot(root).cloned() });
+        vars.push(Var { name: "$", value: Dot::root(root).get().cloned(), iface: false });
         State { set, funcs, opts, tree, vars, base: 0, depth: 0, at: Cursor::None }
     }
 
     /// Executes `list` with dot `dot`, appending to `out`.
     pub fn exec_list(&mut self, dot: &Value, list: &'t List, out: &mut String) -> Result<(), Error> {
-        self.walk_list(root_dot(dot), list, out).map(|_| ())
+        self.walk_list(Dot::root(dot), list, out).map(|_| ())
     }
 
     /// Length of the variable stack, to [`State::pop`] back to.
@@ -244,21 +235,35 @@ impl<'t> State<'t> {
 
     /// Declares variable `name` (`$x`); `None` is "no value".
     pub fn push_var(&mut self, name: &'t str, value: Option<Value>) {
-        self.vars.push(Var { name, value });
+        self.vars.push(Var { name, value, iface: false });
+    }
+
+    fn find_var(&self, name: &str) -> Result<&Var<'t>, Error> {
+        match self.vars[self.base..].iter().rev().find(|v| v.name == name) {
+            Some(v) => Ok(v),
+            None => Err(self.error(format_args!("undefined variable: {name}"))),
+        }
+    }
+
+    fn var_ev<'d>(&self, name: &str) -> Result<Ev<'d>, Error> {
+        let v = self.find_var(name)?;
+        Ok(match (&v.value, v.iface) {
+            (None, _) => Ev::Invalid,
+            (Some(x), false) => Ev::Own(x.clone()),
+            (Some(x), true) => Ev::IOwn(x.clone()),
+        })
     }
 
     /// The value of variable `name` (`None`: no value), or Go's error.
     pub fn var(&self, name: &str) -> Result<Option<&Value>, Error> {
-        match self.vars[self.base..].iter().rev().find(|v| v.name == name) {
-            Some(v) => Ok(v.value.as_ref()),
-            None => Err(self.error(format_args!("undefined variable: {name}"))),
-        }
+        self.find_var(name).map(|v| v.value.as_ref())
     }
 
     fn set_var(&mut self, name: &str, value: Option<Value>) -> Result<(), Error> {
         match self.vars[self.base..].iter_mut().rev().find(|v| v.name == name) {
             Some(v) => {
                 v.value = value;
+                v.iface = false;
                 Ok(())
             }
             None => Err(self.error(format_args!("undefined variable: {name}"))),
@@ -304,7 +309,13 @@ impl<'t> State<'t> {
                 let val = self.eval_pipeline(dot, &a.pipe)?;
                 if a.pipe.decl.is_empty() {
                     self.at = Cursor::Node(node);
-                    self.print_value(val.get(), out);
+                    if a.escapers.is_empty() {
+                        self.print_value(val.get(), out);
+                    } else {
+                        // html/template: the escaper chain decides the text.
+                        let v = val.get().unwrap_or(&Value::Nil);
+                        out.push_str(&crate::escape::apply_chain(&a.escapers, v));
+                    }
                 }
             }
             Node::If(b) => {
@@ -349,7 +360,7 @@ impl<'t> State<'t> {
         let truth = val.get().is_some_and(Value::truth);
         let flow = if truth {
             if is_with {
-                self.walk_list(val.get(), &b.list, out)?
+                self.walk_list(val.as_dot(), &b.list, out)?
             } else {
                 self.walk_list(dot, &b.list, out)?
             }
@@ -375,17 +386,19 @@ impl<'t> State<'t> {
         let mut ran = false;
         match v {
             Some(Value::Slice(s)) => {
+                let iface = s.elem == crate::value::Type::Any;
                 for (i, item) in s.items.iter().enumerate() {
                     ran = true;
-                    if self.one_iteration(ndecl, mark, || Value::Int(i as i64), item, r, out)? {
+                    if self.one_iteration(ndecl, mark, || Value::Int(i as i64), (item, iface), r, out)? {
                         break;
                     }
                 }
             }
             Some(Value::Map(m)) => {
+                let iface = m.elem == crate::value::Type::Any;
                 for (k, item) in &m.entries {
                     ran = true;
-                    if self.one_iteration(ndecl, mark, || k.clone(), item, r, out)? {
+                    if self.one_iteration(ndecl, mark, || k.clone(), (item, iface), r, out)? {
                         break;
                     }
                 }
@@ -412,18 +425,23 @@ impl<'t> State<'t> {
         ndecl: usize,
         mark: usize,
         index: impl FnOnce() -> Value,
-        elem: &Value,
+        (elem, iface): (&Value, bool),
         r: &'t BranchNode,
         out: &mut String,
     ) -> Result<bool, Error> {
         if ndecl > 0 {
             // The last declared variable gets the element, the one before it the index.
-            self.vars[mark - 1].value = Some(elem.clone());
+            let top = &mut self.vars[mark - 1];
+            top.value = Some(elem.clone());
+            top.iface = iface;
             if ndecl > 1 {
-                self.vars[mark - 2].value = Some(index());
+                let next = &mut self.vars[mark - 2];
+                next.value = Some(index());
+                next.iface = false;
             }
         }
-        let flow = self.walk_list(Some(elem), &r.list, out)?;
+        let dot = if iface || elem.is_nil() { Dot::Iface(elem) } else { Dot::Val(elem) };
+        let flow = self.walk_list(dot, &r.list, out)?;
         self.vars.truncate(mark);
         Ok(flow == Flow::Break)
     }
@@ -443,7 +461,7 @@ impl<'t> State<'t> {
         // Variables declared by the argument pipeline persist in the caller.
         let new_dot = match &t.pipe {
             Some(p) => self.eval_pipeline(dot, p)?,
-            None => eval::Ev::Invalid,
+            None => Ev::Invalid,
         };
         let saved = (self.tree, self.base, self.at);
         let mark = self.vars.len();
@@ -451,8 +469,8 @@ impl<'t> State<'t> {
         self.tree = tree;
         self.base = mark;
         // No dynamic scoping: the callee sees only `$`.
-        self.vars.push(Var { name: "$", value: new_dot.get().cloned() });
-        let res = self.walk_list(new_dot.get(), &tree.root, out);
+        self.vars.push(Var { name: "$", value: new_dot.get().cloned(), iface: false });
+        let res = self.walk_list(new_dot.as_dot(), &tree.root, out);
         self.vars.truncate(mark);
         self.depth -= 1;
         (self.tree, self.base, self.at) = saved;
