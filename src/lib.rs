@@ -2,8 +2,54 @@
 //!
 //! Server-driven live HTML from Go templates: render a page once, then send
 //! the browser only what changed, in the Phoenix LiveView wire format.
+//!
+//! The runtime: an [`Application`] (a tenant) owns [`Page`]s; a browser
+//! reconnects to its page with a token ([`token`] documents every rule);
+//! [`Page::render_fragments`] turns new data into [`Fragment`]s. Limits
+//! (`max_pages`, page TTL, memory budget), [`metrics`] and a health check
+//! come built in; configuration loads from TOML or JSON ([`Config`]).
+//! Logs go through `tracing` and stay silent unless a subscriber is installed.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub use livetemplate_core as core;
+
+pub mod app;
+pub mod clock;
+pub mod config;
+pub mod data;
+pub mod engine;
+pub mod error;
+pub mod fragment;
+pub mod metrics;
+pub mod page;
+mod registry;
+pub mod renderer;
+pub mod token;
+
+pub use app::{Application, ApplicationBuilder};
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use config::Config;
+pub use engine::WireRenderer;
+pub use error::{Error, ErrorKind, Result, TokenRejection};
+pub use fragment::Fragment;
+pub use metrics::{Health, HealthStatus, MetricsSnapshot};
+pub use page::Page;
+pub use renderer::{ClientState, Renderer, Template};
+pub use token::{Claims, SigningKey};
+
+#[cfg(test)]
+mod send_sync {
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn public_types_are_send_and_sync() {
+        assert_send_sync::<crate::Application>();
+        assert_send_sync::<crate::Page>();
+        assert_send_sync::<crate::Template>();
+        assert_send_sync::<crate::Error>();
+        assert_send_sync::<crate::Fragment>();
+        assert_send_sync::<crate::token::TokenService>();
+    }
+}

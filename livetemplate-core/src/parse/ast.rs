@@ -89,7 +89,8 @@ impl Node {
 /// Plain text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TextNode {
-    /// Where the (untrimmed) text sits in the source.
+    /// Where the text sits in the source (after trimming, so the source at
+    /// `span` is exactly `text`).
     pub span: Span,
     /// The text after trimming.
     pub text: String,
@@ -98,7 +99,7 @@ pub struct TextNode {
 /// A comment.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CommentNode {
-    /// Span of the whole `{{/* ... */}}` action.
+    /// Span of the `/* ... */` text (Go's position of a comment).
     pub span: Span,
     /// The comment including `/*` and `*/`.
     pub text: String,
@@ -138,6 +139,9 @@ pub struct TemplateNode {
     pub span: Span,
     /// The called template's name.
     pub name: String,
+    /// Where the name's string literal is written. Go reports a template
+    /// call's position there (see [`Node::go_pos`]).
+    pub name_span: Span,
     /// The argument pipeline (dot of the callee); `None` means nil.
     pub pipe: Option<Pipeline>,
 }
@@ -145,7 +149,9 @@ pub struct TemplateNode {
 /// A pipeline: optional variable declarations/assignments and commands joined by `|`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pipeline {
-    /// Span of the pipeline (inside the delimiters).
+    /// From the pipeline's first token to the end of its last command
+    /// (inside the delimiters; inside the parentheses of a parenthesised
+    /// pipeline). `span.start` is Go's position of the pipeline.
     pub span: Span,
     /// `true` for `$x = ...` (assignment), `false` for `$x := ...` (declaration).
     pub is_assign: bool,

@@ -49,3 +49,21 @@ impl TemplateSet {
         self.trees.is_empty()
     }
 }
+
+impl TemplateSet {
+    /// Adds the trees of one [`parse`](super::parse) call with Go's
+    /// `AddParseTree` rules: a tree replaces the template of the same name,
+    /// except that an empty body (white space and comments only, see
+    /// [`is_empty_tree`](super::is_empty_tree)) never replaces an existing
+    /// template. Thus a `{{block}}` default is overridden by a later
+    /// `define`, and a later empty redefinition keeps the earlier body.
+    pub fn add_parsed(&mut self, trees: Vec<Tree>) -> crate::Result<()> {
+        for tree in trees {
+            if self.trees.contains_key(&tree.name) && super::is_empty_tree(&tree.root) {
+                continue;
+            }
+            self.trees.insert(tree.name.clone(), Arc::new(tree));
+        }
+        Ok(())
+    }
+}

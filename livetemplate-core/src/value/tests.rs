@@ -206,3 +206,138 @@ fn key_order_is_fmtsort() {
     crate::gofmt::write_value(&mut out, &m);
     assert_eq!(out, "map[false:0 true:1]");
 }
+
+mod serde_input {
+    use super::*;
+    use serde::Serialize;
+    use std::collections::{BTreeMap, HashMap};
+
+    #[derive(Serialize)]
+    struct Item {
+        name: String,
+        price: f64,
+        qty: u32,
+        tags: Vec<&'static str>,
+        note: Option<String>,
+    }
+
+    #[derive(Serialize)]
+    enum Shape {
+        Dot,
+        Circle(f32),
+        Rect { w: i32, h: i32 },
+        Pair(i8, i8),
+    }
+
+    #[derive(Serialize)]
+    struct Page {
+        title: &'static str,
+        items: Vec<Item>,
+        shapes: Vec<Shape>,
+        counts: HashMap<String, i64>,
+        unit: (),
+    }
+
+    fn show(v: &Value) -> String {
+        let mut out = String::new();
+        crate::gofmt::write_value(&mut out, v);
+        out
+    }
+
+    #[test]
+    fn structs_vecs_maps_enums() {
+        let page = Page {
+            title: "Shop",
+            items: vec![
+                Item {
+                    name: "a".into(),
+                    price: 1.5,
+                    qty: 2,
+                    tags: vec!["x", "y"],
+                    note: None,
+                },
+                Item {
+                    name: "b".into(),
+                    price: 10.0,
+                    qty: 0,
+                    tags: vec![],
+                    note: Some("n".into()),
+                },
+            ],
+            shapes: vec![
+                Shape::Dot,
+                Shape::Circle(0.1),
+                Shape::Rect { w: 2, h: 3 },
+                Shape::Pair(1, -1),
+            ],
+            counts: HashMap::from([("z".to_owned(), 1), ("a".to_owned(), 2)]),
+            unit: (),
+        };
+        let v = Value::from_serialize(&page).unwrap();
+        assert_eq!(v.type_of().to_string(), "Page");
+        let items = v.field("items").unwrap();
+        assert_eq!(items.type_of().to_string(), "[]Item");
+        assert_eq!(show(items), "[{a 1.5 2 [x y] <nil>} {b 10 0 [] n}]");
+        assert_eq!(
+            items.as_slice().unwrap().items[0].field("qty"),
+            Some(&Value::Uint(2))
+        );
+        assert_eq!(
+            show(v.field("shapes").unwrap()),
+            "[Dot map[Circle:0.1] map[Rect:{2 3}] map[Pair:[1 -1]]]"
+        );
+        assert_eq!(show(v.field("counts").unwrap()), "map[a:2 z:1]");
+        assert_eq!(
+            v.field("counts").unwrap().type_of().to_string(),
+            "map[string]int"
+        );
+        assert!(v.field("unit").unwrap().is_nil());
+        assert_eq!(Value::from_serialize(&Some(3u64)).unwrap(), Value::Uint(3));
+        assert!(Value::from_serialize(&None::<i32>).unwrap().is_nil());
+        let m: BTreeMap<i32, bool> = BTreeMap::from([(10, true), (-1, false)]);
+        let mv = Value::from_serialize(&m).unwrap();
+        assert_eq!(mv.type_of().to_string(), "map[int]bool");
+        assert_eq!(show(&mv), "map[-1:false 10:true]");
+        assert_eq!(Value::from_serialize(&'é').unwrap(), Value::str("é"));
+        assert_eq!(
+            Value::from_serialize(&i128::from(i64::MIN)).unwrap(),
+            Value::Int(i64::MIN)
+        );
+    }
+
+    struct Failing;
+    impl Serialize for Failing {
+        fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+            Err(serde::ser::Error::custom("no way"))
+        }
+    }
+
+    #[derive(Serialize)]
+    struct Outer {
+        list: Vec<Inner>,
+    }
+    #[derive(Serialize)]
+    struct Inner {
+        bad: Failing,
+    }
+
+    #[test]
+    fn errors_name_the_path() {
+        let e = Value::from_serialize(&Outer {
+            list: vec![Inner { bad: Failing }],
+        })
+        .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Data);
+        assert_eq!(e.message, "data.list[0].bad: no way");
+        let e = Value::from_serialize(&u128::MAX).unwrap_err();
+        assert_eq!(
+            e.message,
+            format!("data: integer {} overflows uint64", u128::MAX)
+        );
+        let m = BTreeMap::from([("k k", Failing)]);
+        assert_eq!(
+            Value::from_serialize(&m).unwrap_err().message,
+            r#"data["k k"]: no way"#
+        );
+    }
+}
