@@ -3,12 +3,12 @@
 
 use std::sync::Arc;
 
-use crate::funcs::{compare, escapers, Builtin};
+use crate::funcs::{Builtin, compare, escapers};
 use crate::gofmt;
 use crate::value::{SliceValue, Type, Value};
 
-use super::eval::{project, Ev};
 use super::State;
+use super::eval::{Ev, project};
 
 fn type_name(v: &Value) -> String {
     v.type_of().to_string()
@@ -28,7 +28,12 @@ fn index_arg(index: Option<&Value>, cap: usize) -> Result<usize, String> {
         Some(Value::Int(i)) => *i,
         Some(Value::Uint(u)) => *u as i64,
         None => return Err("cannot index slice/array with nil".into()),
-        Some(v) => return Err(format!("cannot index slice/array with type {}", type_name(v))),
+        Some(v) => {
+            return Err(format!(
+                "cannot index slice/array with type {}",
+                type_name(v)
+            ));
+        }
     };
     if x < 0 || x as u64 > cap as u64 {
         return Err(format!("index out of range: {x}"));
@@ -66,7 +71,10 @@ fn index_one<'x>(item: Option<&'x Value>, index: Option<&Value>) -> Result<Ev<'x
         Value::NilPtr(_) | Value::Nil => Err("index of nil pointer".into()),
         Value::Slice(s) => {
             let x = index_arg(index, s.items.len())?;
-            s.items.get(x).map(Ev::Ref).ok_or_else(|| "reflect: slice index out of range".into())
+            s.items
+                .get(x)
+                .map(Ev::Ref)
+                .ok_or_else(|| "reflect: slice index out of range".into())
         }
         Value::String(s) | Value::Safe(_, s) => {
             let x = index_arg(index, s.len())?;
@@ -114,11 +122,17 @@ fn slice_item(item: Option<&Value>, indexes: &[Ev<'_>]) -> Result<Value, String>
         return Err(format!("invalid slice index: {} > {}", idx[1], idx[2]));
     }
     Ok(match item {
-        Value::String(s) => Value::String(Arc::from(String::from_utf8_lossy(&s.as_bytes()[idx[0]..idx[1]]))),
-        Value::Safe(k, s) => Value::Safe(*k, Arc::from(String::from_utf8_lossy(&s.as_bytes()[idx[0]..idx[1]]))),
-        Value::Slice(s) => {
-            Value::Slice(Arc::new(SliceValue { elem: s.elem.clone(), items: s.items[idx[0]..idx[1]].to_vec() }))
-        }
+        Value::String(s) => Value::String(Arc::from(String::from_utf8_lossy(
+            &s.as_bytes()[idx[0]..idx[1]],
+        ))),
+        Value::Safe(k, s) => Value::Safe(
+            *k,
+            Arc::from(String::from_utf8_lossy(&s.as_bytes()[idx[0]..idx[1]])),
+        ),
+        Value::Slice(s) => Value::Slice(Arc::new(SliceValue {
+            elem: s.elem.clone(),
+            items: s.items[idx[0]..idx[1]].to_vec(),
+        })),
         _ => unreachable!("checked above"),
     })
 }
@@ -163,11 +177,17 @@ fn eval_args(args: &[Ev<'_>]) -> String {
 }
 
 fn values(args: &[Ev<'_>]) -> Vec<Value> {
-    args.iter().map(|a| a.get().cloned().unwrap_or(Value::Nil)).collect()
+    args.iter()
+        .map(|a| a.get().cloned().unwrap_or(Value::Nil))
+        .collect()
 }
 
 impl State<'_> {
-    pub(super) fn call_builtin<'d>(&self, b: Builtin, mut argv: Vec<Ev<'d>>) -> Result<Ev<'d>, String> {
+    pub(super) fn call_builtin<'d>(
+        &self,
+        b: Builtin,
+        mut argv: Vec<Ev<'d>>,
+    ) -> Result<Ev<'d>, String> {
         let bool_result = |r: Result<bool, String>| r.map(|t| Ev::Own(Value::Bool(t)));
         let get = |i: usize| argv.get(i).and_then(Ev::get);
         match b {
@@ -187,7 +207,9 @@ impl State<'_> {
             Builtin::Index => {
                 let mut iter = argv.into_iter();
                 let first = iter.next().unwrap_or(Ev::Invalid);
-                let mut item = project(first, |v| Ok::<_, String>(concrete(v).map_or(Ev::Invalid, Ev::Ref)))?;
+                let mut item = project(first, |v| {
+                    Ok::<_, String>(concrete(v).map_or(Ev::Invalid, Ev::Ref))
+                })?;
                 if item.get().is_none() {
                     return Err("index of untyped nil".into());
                 }
@@ -216,7 +238,10 @@ impl State<'_> {
             Builtin::Println => Ok(Ev::Own(Value::str(&gofmt::sprintln(&values(&argv))))),
             Builtin::Printf => {
                 let format = get(0).and_then(Value::as_str).unwrap_or("");
-                Ok(Ev::Own(Value::str(&gofmt::sprintf(format, &values(&argv[1..])))))
+                Ok(Ev::Own(Value::str(&gofmt::sprintf(
+                    format,
+                    &values(&argv[1..]),
+                ))))
             }
             Builtin::Call => match concrete(get(0)) {
                 None => Err("call of nil".into()),

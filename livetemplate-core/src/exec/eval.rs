@@ -5,7 +5,7 @@ use crate::funcs::{Builtin, Func};
 use crate::parse::ast::{Arg, Command, NumberNode, Pipeline};
 use crate::value::{Type, Value};
 
-use super::display::{write_arg, Cursor};
+use super::display::Cursor;
 use super::{MissingKey, State};
 
 /// The result of evaluating an expression: Go's `reflect.Value` as far as
@@ -57,7 +57,10 @@ impl<'d> Ev<'d> {
     /// another interface its concrete value.
     pub(crate) fn dig(self) -> Self {
         match self {
-            Ev::IRef(Value::Nil) | Ev::IOwn(Value::Nil) | Ev::Ref(Value::Nil) | Ev::Own(Value::Nil) => Ev::Invalid,
+            Ev::IRef(Value::Nil)
+            | Ev::IOwn(Value::Nil)
+            | Ev::Ref(Value::Nil)
+            | Ev::Own(Value::Nil) => Ev::Invalid,
             Ev::IRef(v) => Ev::Ref(v),
             Ev::IOwn(v) => Ev::Own(v),
             other => other,
@@ -155,9 +158,7 @@ fn type_name(v: &Value) -> String {
 }
 
 fn arg_string(a: &Arg) -> String {
-    let mut s = String::new();
-    write_arg(&mut s, a);
-    s
+    a.to_string()
 }
 
 /// A function resolved for a call.
@@ -171,12 +172,20 @@ impl<'t> State<'t> {
     /// Evaluates `pipe` with dot `dot`: Go's value of the pipeline, with
     /// declared variables pushed (or assigned) as Go does. `None` is "no
     /// value". Callers that declare variables pop them with [`State::pop`].
-    pub fn eval_pipeline_value(&mut self, dot: &Value, pipe: &'t Pipeline) -> Result<Option<Value>, Error> {
+    pub fn eval_pipeline_value(
+        &mut self,
+        dot: &Value,
+        pipe: &'t Pipeline,
+    ) -> Result<Option<Value>, Error> {
         let dot = Dot::root(dot);
         Ok(self.eval_pipeline(dot, pipe)?.into_value())
     }
 
-    pub(crate) fn eval_pipeline<'d>(&mut self, dot: Dot<'d>, pipe: &'t Pipeline) -> Result<Ev<'d>, Error> {
+    pub(crate) fn eval_pipeline<'d>(
+        &mut self,
+        dot: Dot<'d>,
+        pipe: &'t Pipeline,
+    ) -> Result<Ev<'d>, Error> {
         self.at = Cursor::Pipe(pipe);
         let mut value: Option<Ev<'d>> = None;
         for cmd in &pipe.cmds {
@@ -197,12 +206,20 @@ impl<'t> State<'t> {
 
     fn not_a_function(&self, args: &'t [Arg], fin: &Option<Ev<'_>>) -> Result<(), Error> {
         if args.len() > 1 || fin.is_some() {
-            return Err(self.error(format_args!("can't give argument to non-function {}", arg_string(&args[0]))));
+            return Err(self.error(format_args!(
+                "can't give argument to non-function {}",
+                arg_string(&args[0])
+            )));
         }
         Ok(())
     }
 
-    fn eval_command<'d>(&mut self, dot: Dot<'d>, cmd: &'t Command, fin: Option<Ev<'d>>) -> Result<Ev<'d>, Error> {
+    fn eval_command<'d>(
+        &mut self,
+        dot: Dot<'d>,
+        cmd: &'t Command,
+        fin: Option<Ev<'d>>,
+    ) -> Result<Ev<'d>, Error> {
         let Some(first) = cmd.args.first() else {
             self.at = Cursor::Cmd(cmd);
             return Err(self.error("empty command"));
@@ -211,7 +228,7 @@ impl<'t> State<'t> {
             Arg::Field { .. } => return self.eval_field_node(dot, first, &cmd.args, fin),
             Arg::Chain { .. } => return self.eval_chain_node(dot, first, &cmd.args, fin),
             Arg::Identifier { name, .. } => {
-                return self.eval_function(dot, first, name, Cursor::Cmd(cmd), &cmd.args[1..], fin)
+                return self.eval_function(dot, first, name, Cursor::Cmd(cmd), &cmd.args[1..], fin);
             }
             Arg::Pipe(p) => {
                 self.not_a_function(&cmd.args, &fin)?;
@@ -228,7 +245,10 @@ impl<'t> State<'t> {
             Arg::Nil(_) => Err(self.error("nil is not a command")),
             Arg::Number(n) => self.ideal_constant(first, n),
             Arg::String { value, .. } => Ok(Ev::Own(Value::str(value))),
-            _ => Err(self.error(format_args!("can't evaluate command {:?}", arg_string(first)))),
+            _ => Err(self.error(format_args!(
+                "can't evaluate command {:?}",
+                arg_string(first)
+            ))),
         }
     }
 
@@ -266,7 +286,9 @@ impl<'t> State<'t> {
         fin: Option<Ev<'d>>,
     ) -> Result<Ev<'d>, Error> {
         self.at = Cursor::Arg(field);
-        let Arg::Field { idents, .. } = field else { unreachable!("eval_field_node on {field:?}") };
+        let Arg::Field { idents, .. } = field else {
+            unreachable!("eval_field_node on {field:?}")
+        };
         self.eval_field_chain(dot_ev(dot), idents, args, fin)
     }
 
@@ -278,12 +300,17 @@ impl<'t> State<'t> {
         fin: Option<Ev<'d>>,
     ) -> Result<Ev<'d>, Error> {
         self.at = Cursor::Arg(chain);
-        let Arg::Chain { node, fields, .. } = chain else { unreachable!("eval_chain_node on {chain:?}") };
+        let Arg::Chain { node, fields, .. } = chain else {
+            unreachable!("eval_chain_node on {chain:?}")
+        };
         if fields.is_empty() {
             return Err(self.error("internal error: no fields in evalChainNode"));
         }
         if let Arg::Nil(_) = **node {
-            return Err(self.error(format_args!("indirection through explicit nil in {}", arg_string(chain))));
+            return Err(self.error(format_args!(
+                "indirection through explicit nil in {}",
+                arg_string(chain)
+            )));
         }
         let recv = self.eval_arg(dot, node, None)?;
         self.eval_field_chain(recv, fields, args, fin)
@@ -298,7 +325,9 @@ impl<'t> State<'t> {
     ) -> Result<Ev<'d>, Error> {
         let _ = dot;
         self.at = Cursor::Arg(var);
-        let Arg::Variable { name, fields, .. } = var else { unreachable!("eval_variable_node on {var:?}") };
+        let Arg::Variable { name, fields, .. } = var else {
+            unreachable!("eval_variable_node on {var:?}")
+        };
         let value = self.var_ev(name)?;
         if fields.is_empty() {
             self.not_a_function(args, &fin)?;
@@ -314,7 +343,9 @@ impl<'t> State<'t> {
         args: &'t [Arg],
         fin: Option<Ev<'d>>,
     ) -> Result<Ev<'d>, Error> {
-        let Some((last, init)) = idents.split_last() else { return Ok(recv) };
+        let Some((last, init)) = idents.split_last() else {
+            return Ok(recv);
+        };
         for name in init {
             recv = self.eval_field(recv, name, false)?;
         }
@@ -340,32 +371,54 @@ impl<'t> State<'t> {
         })
     }
 
-    fn field_of<'v>(&self, orig: &'v Value, iface: bool, name: &str, has_args: bool) -> Result<Ev<'v>, Error> {
-        let type_name = |v: &Value| if iface { "interface {}".to_string() } else { type_name(v) };
+    fn field_of<'v>(
+        &self,
+        orig: &'v Value,
+        iface: bool,
+        name: &str,
+        has_args: bool,
+    ) -> Result<Ev<'v>, Error> {
+        let type_name = |v: &Value| {
+            if iface {
+                "interface {}".to_string()
+            } else {
+                type_name(v)
+            }
+        };
         let mut v = orig;
         while let Value::Ptr(p) = v {
             v = p;
         }
         match v {
             Value::Nil => {
-                return Err(self.error(format_args!("nil pointer evaluating {}.{name}", type_name(orig))));
+                return Err(self.error(format_args!(
+                    "nil pointer evaluating {}.{name}",
+                    type_name(orig)
+                )));
             }
             Value::Struct(s) => {
                 if let Some(i) = s.ty.field_index(name) {
                     if has_args {
-                        return Err(self.error(format_args!("{name} has arguments but cannot be invoked as function")));
+                        return Err(self.error(format_args!(
+                            "{name} has arguments but cannot be invoked as function"
+                        )));
                     }
                     return Ok(Ev::borrowed(&s.fields[i], s.ty.fields[i].1 == Type::Any));
                 }
             }
             Value::Map(m) if matches!(m.key, Type::String | Type::Any) => {
                 if has_args {
-                    return Err(self.error(format_args!("{name} is not a method but has arguments")));
+                    return Err(
+                        self.error(format_args!("{name} is not a method but has arguments"))
+                    );
                 }
                 let found = if m.key == Type::String {
                     m.get_str(name)
                 } else {
-                    m.entries.iter().find(|(k, _)| matches!(k, Value::String(s) if &**s == name)).map(|(_, v)| v)
+                    m.entries
+                        .iter()
+                        .find(|(k, _)| matches!(k, Value::String(s) if &**s == name))
+                        .map(|(_, v)| v)
                 };
                 let iface = m.elem == Type::Any;
                 return match found {
@@ -385,12 +438,18 @@ impl<'t> State<'t> {
             Value::NilPtr(t) => {
                 let no_such_field = matches!(t, Type::Struct(st) if st.field_index(name).is_none());
                 if !no_such_field {
-                    return Err(self.error(format_args!("nil pointer evaluating {}.{name}", type_name(orig))));
+                    return Err(self.error(format_args!(
+                        "nil pointer evaluating {}.{name}",
+                        type_name(orig)
+                    )));
                 }
             }
             _ => {}
         }
-        Err(self.error(format_args!("can't evaluate field {name} in type {}", type_name(orig))))
+        Err(self.error(format_args!(
+            "can't evaluate field {name} in type {}",
+            type_name(orig)
+        )))
     }
 
     fn eval_function<'d>(
@@ -442,7 +501,9 @@ impl<'t> State<'t> {
                 )));
             }
         } else if num_in != fixed {
-            return Err(self.error(format_args!("wrong number of args for {name}: want {fixed} got {num_in}")));
+            return Err(self.error(format_args!(
+                "wrong number of args for {name}: want {fixed} got {num_in}"
+            )));
         }
         let param_type = |i: usize| -> &Type {
             match callee {
@@ -480,7 +541,10 @@ impl<'t> State<'t> {
         let result = match callee {
             Callee::Builtin(b) => self.call_builtin(b, argv),
             Callee::User(f) => {
-                let vals: Vec<Value> = argv.into_iter().map(|v| v.into_value().unwrap_or(Value::Nil)).collect();
+                let vals: Vec<Value> = argv
+                    .into_iter()
+                    .map(|v| v.into_value().unwrap_or(Value::Nil))
+                    .collect();
                 f.call(&vals).map(Ev::Own)
             }
         };
@@ -492,7 +556,12 @@ impl<'t> State<'t> {
 
     /// Go's `evalArg`: evaluates an argument for a parameter of type `ty`
     /// (`None`: untyped, as for the operand of a chain).
-    fn eval_arg<'d>(&mut self, dot: Dot<'d>, arg: &'t Arg, ty: Option<&Type>) -> Result<Ev<'d>, Error> {
+    fn eval_arg<'d>(
+        &mut self,
+        dot: Dot<'d>,
+        arg: &'t Arg,
+        ty: Option<&Type>,
+    ) -> Result<Ev<'d>, Error> {
         self.at = Cursor::Arg(arg);
         let v = match arg {
             Arg::Dot(_) => dot_ev(dot),
@@ -506,13 +575,15 @@ impl<'t> State<'t> {
             Arg::Field { .. } => self.eval_field_node(dot, arg, std::slice::from_ref(arg), None)?,
             Arg::Variable { .. } => self.eval_variable_node(dot, arg, &[], None)?,
             Arg::Pipe(p) => self.eval_pipeline(dot, p)?,
-            Arg::Identifier { name, .. } => self.eval_function(dot, arg, name, Cursor::Arg(arg), &[], None)?,
+            Arg::Identifier { name, .. } => {
+                self.eval_function(dot, arg, name, Cursor::Arg(arg), &[], None)?
+            }
             Arg::Chain { .. } => self.eval_chain_node(dot, arg, &[], None)?,
             Arg::Bool(_, b) => {
                 return match ty {
                     Some(Type::Bool | Type::Any) | None => Ok(Ev::Own(Value::Bool(*b))),
                     Some(t) => self.literal_mismatch(arg, t),
-                }
+                };
             }
             Arg::Number(n) => {
                 return match ty {
@@ -523,21 +594,24 @@ impl<'t> State<'t> {
                     },
                     Some(Type::Uint) => match n.uint {
                         Some(u) => Ok(Ev::Own(Value::Uint(u))),
-                        None => Err(self.error(format_args!("expected unsigned integer; found {}", n.text))),
+                        None => {
+                            Err(self
+                                .error(format_args!("expected unsigned integer; found {}", n.text)))
+                        }
                     },
                     Some(Type::Float) => match n.float {
                         Some(f) => Ok(Ev::Own(Value::Float(f))),
                         None => Err(self.error(format_args!("expected float; found {}", n.text))),
                     },
                     Some(t) => self.literal_mismatch(arg, t),
-                }
+                };
             }
             Arg::String { value, .. } => {
                 return match ty {
                     Some(Type::String | Type::Any) | None => Ok(Ev::Own(Value::str(value))),
                     Some(Type::Safe(k)) => Ok(Ev::Own(Value::safe(*k, value))),
                     Some(t) => self.literal_mismatch(arg, t),
-                }
+                };
             }
         };
         self.validate_type(v, ty)
@@ -574,7 +648,7 @@ impl<'t> State<'t> {
         match val {
             Value::Ptr(inner) if inner.has_type(ty) => {
                 return Ok(project(v, |p| match p {
-                    Some(Value::Ptr(inner)) => Ok::<_, ()>(Ev::Ref(&**inner)),
+                    Some(Value::Ptr(inner)) => Ok::<_, ()>(Ev::Ref(inner)),
                     _ => Ok(Ev::Invalid),
                 })
                 .unwrap_or(Ev::Invalid));
@@ -584,6 +658,9 @@ impl<'t> State<'t> {
             }
             _ => {}
         }
-        Err(self.error(format_args!("wrong type for value; expected {ty}; got {}", type_name(val))))
+        Err(self.error(format_args!(
+            "wrong type for value; expected {ty}; got {}",
+            type_name(val)
+        )))
     }
 }

@@ -18,10 +18,10 @@ mod eval;
 
 use std::fmt;
 
-use crate::error::{line_col, Error, ErrorKind};
+use crate::error::{Error, ErrorKind, line_col};
 use crate::funcs::FuncMap;
-use crate::parse::ast::{BranchNode, List, Node, TemplateNode, Tree};
 use crate::parse::TemplateSet;
+use crate::parse::ast::{BranchNode, List, Node, TemplateNode, Tree};
 use crate::value::Value;
 
 use display::Cursor;
@@ -61,7 +61,10 @@ pub const DEFAULT_MAX_DEPTH: usize = 1000;
 
 impl Default for ExecOptions {
     fn default() -> Self {
-        ExecOptions { missing_key: MissingKey::Default, max_depth: DEFAULT_MAX_DEPTH }
+        ExecOptions {
+            missing_key: MissingKey::Default,
+            max_depth: DEFAULT_MAX_DEPTH,
+        }
     }
 }
 
@@ -77,11 +80,19 @@ impl ExecOptions {
                 "invalid" | "default" => MissingKey::Default,
                 "zero" => MissingKey::Zero,
                 "error" => MissingKey::Error,
-                _ => return Err(Error::new(ErrorKind::Exec, format!("unrecognized option: {opt}"))),
+                _ => {
+                    return Err(Error::new(
+                        ErrorKind::Exec,
+                        format!("unrecognized option: {opt}"),
+                    ));
+                }
             };
             return Ok(());
         }
-        Err(Error::new(ErrorKind::Exec, format!("unrecognized option: {opt}")))
+        Err(Error::new(
+            ErrorKind::Exec,
+            format!("unrecognized option: {opt}"),
+        ))
     }
 
     /// Options from a list of Go option strings.
@@ -106,7 +117,12 @@ pub struct Exec<'t> {
 impl<'t> Exec<'t> {
     /// An executor over `set` calling functions from `funcs`.
     pub fn new(set: &'t TemplateSet, funcs: &'t FuncMap) -> Self {
-        Exec { set, funcs, opts: ExecOptions::default(), root: None }
+        Exec {
+            set,
+            funcs,
+            opts: ExecOptions::default(),
+            root: None,
+        }
     }
 
     /// Sets the options.
@@ -214,12 +230,30 @@ impl<'t> State<'t> {
         root: &Value,
     ) -> Self {
         let mut vars = Vec::with_capacity(8);
-        vars.push(Var { name: "$", value: Dot::root(root).get().cloned(), iface: false });
-        State { set, funcs, opts, tree, vars, base: 0, depth: 0, at: Cursor::None }
+        vars.push(Var {
+            name: "$",
+            value: Dot::root(root).get().cloned(),
+            iface: false,
+        });
+        State {
+            set,
+            funcs,
+            opts,
+            tree,
+            vars,
+            base: 0,
+            depth: 0,
+            at: Cursor::None,
+        }
     }
 
     /// Executes `list` with dot `dot`, appending to `out`.
-    pub fn exec_list(&mut self, dot: &Value, list: &'t List, out: &mut String) -> Result<(), Error> {
+    pub fn exec_list(
+        &mut self,
+        dot: &Value,
+        list: &'t List,
+        out: &mut String,
+    ) -> Result<(), Error> {
         self.walk_list(Dot::root(dot), list, out).map(|_| ())
     }
 
@@ -230,12 +264,17 @@ impl<'t> State<'t> {
 
     /// Pops variables declared after `mark`.
     pub fn pop(&mut self, mark: usize) {
-        self.vars.truncate(mark.max(self.base + 1).min(self.vars.len()));
+        self.vars
+            .truncate(mark.max(self.base + 1).min(self.vars.len()));
     }
 
     /// Declares variable `name` (`$x`); `None` is "no value".
     pub fn push_var(&mut self, name: &'t str, value: Option<Value>) {
-        self.vars.push(Var { name, value, iface: false });
+        self.vars.push(Var {
+            name,
+            value,
+            iface: false,
+        });
     }
 
     fn find_var(&self, name: &str) -> Result<&Var<'t>, Error> {
@@ -260,7 +299,11 @@ impl<'t> State<'t> {
     }
 
     fn set_var(&mut self, name: &str, value: Option<Value>) -> Result<(), Error> {
-        match self.vars[self.base..].iter_mut().rev().find(|v| v.name == name) {
+        match self.vars[self.base..]
+            .iter_mut()
+            .rev()
+            .find(|v| v.name == name)
+        {
             Some(v) => {
                 v.value = value;
                 v.iface = false;
@@ -280,9 +323,13 @@ impl<'t> State<'t> {
                 let _ = write!(message, "template: {name}: {msg}");
             }
             at => {
-                let pos = at.pos(self.tree);
+                let pos = at.pos();
                 let (line, col) = line_col(&self.tree.source, pos);
-                let _ = write!(message, "template: {}:{}:{}: executing ", self.tree.parse_name, line, col);
+                let _ = write!(
+                    message,
+                    "template: {}:{}:{}: executing ",
+                    self.tree.parse_name, line, col
+                );
                 crate::gofmt::quote::quote_into(&mut message, name, false);
                 let _ = write!(message, " at <{at}>: {msg}");
             }
@@ -290,7 +337,12 @@ impl<'t> State<'t> {
         Error::new(ErrorKind::Exec, message)
     }
 
-    fn walk_list<'d>(&mut self, dot: Dot<'d>, list: &'t List, out: &mut String) -> Result<Flow, Error> {
+    fn walk_list<'d>(
+        &mut self,
+        dot: Dot<'d>,
+        list: &'t List,
+        out: &mut String,
+    ) -> Result<Flow, Error> {
         for node in &list.nodes {
             match self.walk(dot, node, out)? {
                 Flow::Normal => {}
@@ -373,7 +425,12 @@ impl<'t> State<'t> {
         Ok(flow)
     }
 
-    fn walk_range<'d>(&mut self, dot: Dot<'d>, r: &'t BranchNode, out: &mut String) -> Result<Flow, Error> {
+    fn walk_range<'d>(
+        &mut self,
+        dot: Dot<'d>,
+        r: &'t BranchNode,
+        out: &mut String,
+    ) -> Result<Flow, Error> {
         self.at = Cursor::Range(r);
         let mark0 = self.vars.len();
         let val = self.eval_pipeline(dot, &r.pipe)?;
@@ -389,7 +446,14 @@ impl<'t> State<'t> {
                 let iface = s.elem == crate::value::Type::Any;
                 for (i, item) in s.items.iter().enumerate() {
                     ran = true;
-                    if self.one_iteration(ndecl, mark, || Value::Int(i as i64), (item, iface), r, out)? {
+                    if self.one_iteration(
+                        ndecl,
+                        mark,
+                        || Value::Int(i as i64),
+                        (item, iface),
+                        r,
+                        out,
+                    )? {
                         break;
                     }
                 }
@@ -440,13 +504,22 @@ impl<'t> State<'t> {
                 next.iface = false;
             }
         }
-        let dot = if iface || elem.is_nil() { Dot::Iface(elem) } else { Dot::Val(elem) };
+        let dot = if iface || elem.is_nil() {
+            Dot::Iface(elem)
+        } else {
+            Dot::Val(elem)
+        };
         let flow = self.walk_list(dot, &r.list, out)?;
         self.vars.truncate(mark);
         Ok(flow == Flow::Break)
     }
 
-    fn walk_template<'d>(&mut self, dot: Dot<'d>, t: &'t TemplateNode, out: &mut String) -> Result<(), Error> {
+    fn walk_template<'d>(
+        &mut self,
+        dot: Dot<'d>,
+        t: &'t TemplateNode,
+        out: &mut String,
+    ) -> Result<(), Error> {
         self.at = Cursor::Template(t);
         let set = self.set;
         let Some(tree) = set.get(&t.name) else {
@@ -456,7 +529,10 @@ impl<'t> State<'t> {
             return Err(self.error(msg));
         };
         if self.depth >= self.opts.max_depth {
-            return Err(self.error(format_args!("exceeded maximum template depth ({})", self.opts.max_depth)));
+            return Err(self.error(format_args!(
+                "exceeded maximum template depth ({})",
+                self.opts.max_depth
+            )));
         }
         // Variables declared by the argument pipeline persist in the caller.
         let new_dot = match &t.pipe {
@@ -469,7 +545,11 @@ impl<'t> State<'t> {
         self.tree = tree;
         self.base = mark;
         // No dynamic scoping: the callee sees only `$`.
-        self.vars.push(Var { name: "$", value: new_dot.get().cloned(), iface: false });
+        self.vars.push(Var {
+            name: "$",
+            value: new_dot.get().cloned(),
+            iface: false,
+        });
         let res = self.walk_list(new_dot.as_dot(), &tree.root, out);
         self.vars.truncate(mark);
         self.depth -= 1;

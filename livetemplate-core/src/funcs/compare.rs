@@ -132,7 +132,10 @@ pub fn go_equal(a: &Value, b: &Value) -> bool {
         (Value::NilPtr(x), Value::NilPtr(y)) => x == y,
         (Value::Struct(x), Value::Struct(y)) => {
             (Arc::ptr_eq(&x.ty, &y.ty) || x.ty == y.ty)
-                && x.fields.iter().zip(y.fields.iter()).all(|(a, b)| go_equal(a, b))
+                && x.fields
+                    .iter()
+                    .zip(y.fields.iter())
+                    .all(|(a, b)| go_equal(a, b))
         }
         _ => false,
     }
@@ -174,7 +177,12 @@ pub fn eq(arg1: Option<&Value>, rest: &[Option<&Value>]) -> Result<bool, String>
                     (Some(a), Some(b)) if reflect_kind(a) != reflect_kind(b) => {
                         return Err(gofmt::sprintf(
                             "non-comparable types %s: %v, %s: %v",
-                            &[a.clone(), Value::str(&type_string(a)), Value::str(&type_string(b)), b.clone()],
+                            &[
+                                a.clone(),
+                                Value::str(&type_string(a)),
+                                Value::str(&type_string(b)),
+                                b.clone(),
+                            ],
                         ));
                     }
                     _ if is_nil(arg1) || is_nil(arg) => is_nil(arg1) == is_nil(arg),
@@ -263,8 +271,17 @@ mod tests {
         assert_eq!(eq(Some(&i(1)), &[Some(&i(2))]), Ok(false));
         assert_eq!(eq(Some(&i(3)), &[Some(&Value::Uint(3))]), Ok(true));
         assert_eq!(eq(Some(&i(-1)), &[Some(&Value::Uint(u64::MAX))]), Ok(false));
-        assert_eq!(eq(Some(&Value::str("a")), &[Some(&Value::safe(crate::value::SafeKind::Html, "a"))]), Ok(true));
-        assert_eq!(eq(Some(&i(2)), &[Some(&Value::Float(2.0))]), Err(ERR_BAD_COMPARISON.into()));
+        assert_eq!(
+            eq(
+                Some(&Value::str("a")),
+                &[Some(&Value::safe(crate::value::SafeKind::Html, "a"))]
+            ),
+            Ok(true)
+        );
+        assert_eq!(
+            eq(Some(&i(2)), &[Some(&Value::Float(2.0))]),
+            Err(ERR_BAD_COMPARISON.into())
+        );
         assert_eq!(eq(Some(&i(2)), &[]), Err(ERR_NO_COMPARISON.into()));
         // Missing values compare unequal without error.
         assert_eq!(eq(None, &[Some(&i(2))]), Ok(false));
@@ -286,11 +303,17 @@ mod tests {
     #[test]
     fn eq_non_comparable() {
         let s = Value::slice(Type::Int, vec![i(1), i(2)]);
-        assert_eq!(eq(Some(&s), &[Some(&s)]), Err("non-comparable type [%!s(int=1) %!s(int=2)]: []int".into()));
+        assert_eq!(
+            eq(Some(&s), &[Some(&s)]),
+            Err("non-comparable type [%!s(int=1) %!s(int=2)]: []int".into())
+        );
         let m = Value::string_map(vec![("a", i(1))]);
         assert_eq!(
             eq(Some(&s), &[Some(&m)]),
-            Err("non-comparable types [%!s(int=1) %!s(int=2)]: []int, map[string]int: map[a:1]".into())
+            Err(
+                "non-comparable types [%!s(int=1) %!s(int=2)]: []int, map[string]int: map[a:1]"
+                    .into()
+            )
         );
     }
 
@@ -300,13 +323,22 @@ mod tests {
         assert_eq!(lt(Some(&i(-1)), Some(&Value::Uint(0))), Ok(true));
         assert_eq!(lt(Some(&Value::Uint(5)), Some(&i(-1))), Ok(false));
         assert_eq!(lt(Some(&Value::str("a")), Some(&Value::str("b"))), Ok(true));
-        assert_eq!(lt(Some(&Value::Bool(true)), Some(&Value::Bool(true))), Err(ERR_BAD_COMPARISON_TYPE.into()));
-        assert_eq!(lt(Some(&i(1)), Some(&Value::Float(1.0))), Err(ERR_BAD_COMPARISON.into()));
+        assert_eq!(
+            lt(Some(&Value::Bool(true)), Some(&Value::Bool(true))),
+            Err(ERR_BAD_COMPARISON_TYPE.into())
+        );
+        assert_eq!(
+            lt(Some(&i(1)), Some(&Value::Float(1.0))),
+            Err(ERR_BAD_COMPARISON.into())
+        );
         assert_eq!(lt(None, Some(&i(1))), Err(ERR_BAD_COMPARISON_TYPE.into()));
         assert_eq!(le(Some(&i(2)), Some(&i(2))), Ok(true));
         assert_eq!(gt(Some(&i(3)), Some(&i(2))), Ok(true));
         assert_eq!(ge(Some(&i(2)), Some(&i(3))), Ok(false));
         assert_eq!(ne(Some(&i(2)), Some(&i(3))), Ok(true));
-        assert_eq!(ge(Some(&Value::Float(1.5)), Some(&Value::Float(1.5))), Ok(true));
+        assert_eq!(
+            ge(Some(&Value::Float(1.5)), Some(&Value::Float(1.5))),
+            Ok(true)
+        );
     }
 }

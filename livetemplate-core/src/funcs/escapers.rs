@@ -33,7 +33,8 @@ pub fn js_escape(out: &mut String, s: &str) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let mut last = 0;
     for (i, c) in s.char_indices() {
-        let special = matches!(c, '\\' | '\'' | '"' | '<' | '>' | '&' | '=') || c < ' ' || !c.is_ascii();
+        let special =
+            matches!(c, '\\' | '\'' | '"' | '<' | '>' | '&' | '=') || c < ' ' || !c.is_ascii();
         if !special {
             continue;
         }
@@ -67,12 +68,14 @@ pub fn js_escape(out: &mut String, s: &str) {
 /// every other byte `%XX` (upper-case hex).
 pub fn url_query_escape(out: &mut String, s: &str) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let bytes = s.as_bytes();
     let mut last = 0;
-    for (i, b) in s.bytes().enumerate() {
+    for (i, &b) in bytes.iter().enumerate() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
             continue;
         }
-        out.push_str(&s[last..i]);
+        // The run before `i` is ASCII only, so it is valid UTF-8.
+        out.push_str(std::str::from_utf8(&bytes[last..i]).unwrap_or_default());
         last = i + 1;
         if b == b' ' {
             out.push('+');
@@ -82,7 +85,7 @@ pub fn url_query_escape(out: &mut String, s: &str) {
             out.push(HEX[(b & 15) as usize] as char);
         }
     }
-    out.push_str(&s[last..]);
+    out.push_str(std::str::from_utf8(&bytes[last..]).unwrap_or_default());
 }
 
 #[cfg(test)]
@@ -97,7 +100,10 @@ mod tests {
 
     #[test]
     fn html() {
-        assert_eq!(run(html_escape, "<a href='x'>&\"\0</a>"), "&lt;a href=&#39;x&#39;&gt;&amp;&#34;\u{FFFD}&lt;/a&gt;");
+        assert_eq!(
+            run(html_escape, "<a href='x'>&\"\0</a>"),
+            "&lt;a href=&#39;x&#39;&gt;&amp;&#34;\u{FFFD}&lt;/a&gt;"
+        );
         assert_eq!(run(html_escape, "plain é"), "plain é");
     }
 
@@ -107,16 +113,31 @@ mod tests {
         assert_eq!(run(js_escape, "a"), "a");
         assert_eq!(run(js_escape, "'foo"), "\\'foo");
         assert_eq!(run(js_escape, "Go \"jump\" \\"), "Go \\\"jump\\\" \\\\");
-        assert_eq!(run(js_escape, "Yukihiro says \"今日は世界\""), "Yukihiro says \\\"今日は世界\\\"");
-        assert_eq!(run(js_escape, "unprintable \u{FDFF}"), "unprintable \\uFDFF");
+        assert_eq!(
+            run(js_escape, "Yukihiro says \"今日は世界\""),
+            "Yukihiro says \\\"今日は世界\\\""
+        );
+        assert_eq!(
+            run(js_escape, "unprintable \u{FDFF}"),
+            "unprintable \\uFDFF"
+        );
         assert_eq!(run(js_escape, "<html>"), "\\u003Chtml\\u003E");
-        assert_eq!(run(js_escape, "no = in attributes"), "no \\u003D in attributes");
-        assert_eq!(run(js_escape, "&#x27; does not become HTML entity"), "\\u0026#x27; does not become HTML entity");
+        assert_eq!(
+            run(js_escape, "no = in attributes"),
+            "no \\u003D in attributes"
+        );
+        assert_eq!(
+            run(js_escape, "&#x27; does not become HTML entity"),
+            "\\u0026#x27; does not become HTML entity"
+        );
         assert_eq!(run(js_escape, "\t\u{1}"), "\\u0009\\u0001");
     }
 
     #[test]
     fn urlquery() {
-        assert_eq!(run(url_query_escape, "a b&c=d/é~-_."), "a+b%26c%3Dd%2F%C3%A9~-_.");
+        assert_eq!(
+            run(url_query_escape, "a b&c=d/é~-_."),
+            "a+b%26c%3Dd%2F%C3%A9~-_."
+        );
     }
 }

@@ -20,11 +20,18 @@ pub fn oracle_helpers() -> FuncMap {
     m.insert(
         "add",
         Func::variadic(vec![], Type::Int, |args| {
-            Ok(Value::Int(args.iter().map(|a| a.as_int().unwrap_or(0)).fold(0i64, i64::wrapping_add)))
+            Ok(Value::Int(
+                args.iter()
+                    .map(|a| a.as_int().unwrap_or(0))
+                    .fold(0i64, i64::wrapping_add),
+            ))
         }),
     );
     // func(arg any) any
-    m.insert("echo", Func::new(vec![Type::Any], |args| Ok(args[0].clone())));
+    m.insert(
+        "echo",
+        Func::new(vec![Type::Any], |args| Ok(args[0].clone())),
+    );
     // func(arg ...string) map[string]string
     m.insert(
         "makemap",
@@ -32,29 +39,47 @@ pub fn oracle_helpers() -> FuncMap {
             if args.len() % 2 != 0 {
                 return Err("bad makemap".into());
             }
-            let entries = args.chunks(2).map(|kv| (kv[0].clone(), kv[1].clone())).collect();
+            let entries = args
+                .chunks(2)
+                .map(|kv| (kv[0].clone(), kv[1].clone()))
+                .collect();
             Ok(Value::map(Type::String, Type::String, entries))
         }),
     );
     // func() any { return map[string]int{"three": 3} }
     m.insert(
         "mapOfThree",
-        Func::new(vec![], |_| Ok(Value::map(Type::String, Type::Int, vec![(Value::str("three"), Value::Int(3))]))),
+        Func::new(vec![], |_| {
+            Ok(Value::map(
+                Type::String,
+                Type::Int,
+                vec![(Value::str("three"), Value::Int(3))],
+            ))
+        }),
     );
     // func(a string) string
     m.insert(
         "oneArg",
-        Func::new(vec![Type::String], |args| Ok(Value::str(&format!("oneArg={}", string_arg(&args[0]))))),
+        Func::new(vec![Type::String], |args| {
+            Ok(Value::str(&format!("oneArg={}", string_arg(&args[0]))))
+        }),
     );
     // func(a, b string) string
     m.insert(
         "twoArgs",
         Func::new(vec![Type::String, Type::String], |args| {
-            Ok(Value::str(&format!("twoArgs={}{}", string_arg(&args[0]), string_arg(&args[1]))))
+            Ok(Value::str(&format!(
+                "twoArgs={}{}",
+                string_arg(&args[0]),
+                string_arg(&args[1])
+            )))
         }),
     );
     // func() string
-    m.insert("zeroArgs", Func::new(vec![], |_| Ok(Value::str("zeroArgs"))));
+    m.insert(
+        "zeroArgs",
+        Func::new(vec![], |_| Ok(Value::str("zeroArgs"))),
+    );
     // func(a int, b ...string) string { return fmt.Sprintln(a, b) }
     m.insert(
         "dddArg",
@@ -66,11 +91,19 @@ pub fn oracle_helpers() -> FuncMap {
     // func() int
     m.insert("returnInt", Func::new(vec![], |_| Ok(Value::Int(7))));
     // func(arg any) string { return fmt.Sprintf("%T", arg) }
-    m.insert("typeOf", Func::new(vec![Type::Any], |args| Ok(Value::str(&gofmt::sprintf("%T", args)))));
+    m.insert(
+        "typeOf",
+        Func::new(vec![Type::Any], |args| {
+            Ok(Value::str(&gofmt::sprintf("%T", args)))
+        }),
+    );
     // func() bool { panic("die") }
     m.insert("die", Func::new(vec![], |_| Err("die".into())));
     // func(v string) string
-    m.insert("valueString", Func::new(vec![Type::String], |_| Ok(Value::str("value is ignored"))));
+    m.insert(
+        "valueString",
+        Func::new(vec![Type::String], |_| Ok(Value::str("value is ignored"))),
+    );
     // func(a ...any) (any, error)
     m.insert(
         "pred",

@@ -43,8 +43,15 @@ pub struct Func {
 
 impl Func {
     /// A function with fixed parameters `params`.
-    pub fn new(params: Vec<Type>, f: impl Fn(&[Value]) -> Result<Value, String> + Send + Sync + 'static) -> Func {
-        Func { params, variadic: None, call: Arc::new(f) }
+    pub fn new(
+        params: Vec<Type>,
+        f: impl Fn(&[Value]) -> Result<Value, String> + Send + Sync + 'static,
+    ) -> Func {
+        Func {
+            params,
+            variadic: None,
+            call: Arc::new(f),
+        }
     }
 
     /// A variadic function: fixed parameters `params`, then any number of
@@ -54,7 +61,11 @@ impl Func {
         rest: Type,
         f: impl Fn(&[Value]) -> Result<Value, String> + Send + Sync + 'static,
     ) -> Func {
-        Func { params, variadic: Some(rest), call: Arc::new(f) }
+        Func {
+            params,
+            variadic: Some(rest),
+            call: Arc::new(f),
+        }
     }
 
     /// The fixed parameter types.
@@ -84,7 +95,10 @@ impl Func {
 
 impl fmt::Debug for Func {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Func").field("params", &self.params).field("variadic", &self.variadic).finish()
+        f.debug_struct("Func")
+            .field("params", &self.params)
+            .field("variadic", &self.variadic)
+            .finish()
     }
 }
 
@@ -161,10 +175,17 @@ impl Builtin {
     /// Go's arity: `(fixed, variadic)`.
     pub fn arity(self) -> (usize, bool) {
         match self {
-            Builtin::And | Builtin::Or | Builtin::Index | Builtin::Slice | Builtin::Eq | Builtin::Call => (1, true),
+            Builtin::And
+            | Builtin::Or
+            | Builtin::Index
+            | Builtin::Slice
+            | Builtin::Eq
+            | Builtin::Call => (1, true),
             Builtin::Not | Builtin::Len => (1, false),
             Builtin::Ne | Builtin::Lt | Builtin::Le | Builtin::Gt | Builtin::Ge => (2, false),
-            Builtin::Html | Builtin::Js | Builtin::Urlquery | Builtin::Print | Builtin::Println => (0, true),
+            Builtin::Html | Builtin::Js | Builtin::Urlquery | Builtin::Print | Builtin::Println => {
+                (0, true)
+            }
             Builtin::Printf => (1, true),
         }
     }
