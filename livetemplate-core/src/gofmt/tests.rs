@@ -1760,3 +1760,21 @@ mod props {
         }
     }
 }
+
+#[test]
+fn printable_follows_pointers() {
+    // Expected from Go: `{{.a}}|{{.e}}|{{.f}}|{{.s}}` with a = null,
+    // e = **int(3), f = (*int)(nil), s = *struct{A int}.
+    let data = Value::from_json(
+        r#"[null, {"$ptr":{"$ptr":3}}, {"$nilptr":1}, {"$ptr":{"$struct":{"A":1}}}]"#,
+    )
+    .unwrap();
+    let mut out = String::new();
+    for (i, v) in data.as_slice().unwrap().items.iter().enumerate() {
+        if i > 0 {
+            out.push('|');
+        }
+        write_printable(&mut out, v);
+    }
+    assert_eq!(out, "<no value>|3|<nil>|{1}");
+}
