@@ -1760,3 +1760,138 @@ mod props {
         }
     }
 }
+
+#[test]
+fn printable_follows_pointers() {
+    // Expected from Go: `{{.a}}|{{.e}}|{{.f}}|{{.s}}` with a = null,
+    // e = **int(3), f = (*int)(nil), s = *struct{A int}.
+    let data = Value::from_json(
+        r#"[null, {"$ptr":{"$ptr":3}}, {"$nilptr":1}, {"$ptr":{"$struct":{"A":1}}}]"#,
+    )
+    .unwrap();
+    let mut out = String::new();
+    for (i, v) in data.as_slice().unwrap().items.iter().enumerate() {
+        if i > 0 {
+            out.push('|');
+        }
+        write_printable(&mut out, v);
+    }
+    assert_eq!(out, "<no value>|3|<nil>|{1}");
+}
+
+/// JSON decoding (number kinds, typed collections, key order) seen through
+/// `%T` and `%v`; expected output from Go.
+#[test]
+fn oracle_json_decoding() {
+    check(&[
+        ("printf", "%T|%v", "[1e2, 1e2]", "float64|100"),
+        (
+            "printf",
+            "%T|%v|%T|%v",
+            "[12345678901234567890, 12345678901234567890, -9223372036854775808, -9223372036854775808]",
+            "float64|1.2345678901234567e+19|int|-9223372036854775808",
+        ),
+        (
+            "printf",
+            "%T|%v|%T|%v",
+            "[-9223372036854775809, -9223372036854775809, 9223372036854775807, 9223372036854775807]",
+            "float64|-9.223372036854776e+18|int|9223372036854775807",
+        ),
+        (
+            "printf",
+            "%v|%v|%v|%v|%v|%v",
+            "[0.1, 1.0e0, 1E5, -0, -0.0, 0e0]",
+            "0.1|1|100000|0|-0|0",
+        ),
+        (
+            "printf",
+            "%v|%v|%v",
+            "[1.7976931348623157e308, 4.9e-324, 2.2250738585072011e-308]",
+            "1.7976931348623157e+308|5e-324|2.225073858507201e-308",
+        ),
+        (
+            "printf",
+            "%v|%v|%v",
+            "[0.30000000000000004, 123456789012345678901234567890, 1.00000000000000011102230246251565404236316680908203125]",
+            "0.30000000000000004|1.2345678901234568e+29|1",
+        ),
+        (
+            "printf",
+            "%T|%v",
+            "[{\"$uint\":18446744073709551615}, {\"$uint\":18446744073709551615}]",
+            "uint|18446744073709551615",
+        ),
+        (
+            "printf",
+            "%T|%v|%T",
+            "[{\"$float\":-5}, {\"$float\":-5}, {\"$int\":-5}]",
+            "float64|-5|int",
+        ),
+        (
+            "printf",
+            "%T|%v",
+            "[{\"b\":[1,2],\"a\":[3]}, {\"b\":[1,2],\"a\":[3]}]",
+            "map[string][]int|map[a:[3] b:[1 2]]",
+        ),
+        (
+            "printf",
+            "%T|%v",
+            "[{\"b\":[1,2],\"a\":[\"x\"]}, {\"b\":[1,2],\"a\":[\"x\"]}]",
+            "map[string]interface {}|map[a:[x] b:[1 2]]",
+        ),
+        (
+            "printf",
+            "%T|%v",
+            "[[{\"$struct\":{\"A\":1}},{\"$struct\":{\"A\":2}}], [{\"$struct\":{\"A\":1}},{\"$struct\":{\"A\":2}}]]",
+            "[]struct { A int }|[{1} {2}]",
+        ),
+        (
+            "printf",
+            "%T|%v",
+            "[[{\"$struct\":{\"A\":1}},{\"$struct\":{\"A\":\"x\"}}], [{\"$struct\":{\"A\":1}},{\"$struct\":{\"A\":\"x\"}}]]",
+            "[]interface {}|[{1} {x}]",
+        ),
+        (
+            "printf",
+            "%T|%v",
+            "[[{\"$html\":\"a\"},{\"$html\":\"b\"}], [{\"$html\":\"a\"},\"b\"]]",
+            "[]template.HTML|[a b]",
+        ),
+        (
+            "printf",
+            "%T|%T|%T",
+            "[[{\"$nilptr\":1},{\"$ptr\":1}], [{\"$ptr\":[1]},{\"$ptr\":[\"a\"]}], {\"$ptr\":{\"$ptr\":{\"$struct\":{}}}}]",
+            "[]*int|[]interface {}|**struct {}",
+        ),
+        (
+            "printf",
+            "%T|%v",
+            "[{\"x\":{\"$nil\":1}}, {\"x\":{\"$nil\":1}}]",
+            "map[string]interface {}|map[x:<nil>]",
+        ),
+        (
+            "printf",
+            "%T|%v",
+            "[{\"x\":{\"a\":1},\"y\":{\"b\":2}}, {\"x\":{\"a\":1},\"y\":{\"b\":2}}]",
+            "map[string]map[string]int|map[x:map[a:1] y:map[b:2]]",
+        ),
+        (
+            "printf",
+            "%T|%v",
+            "[{\"\\u00e9\":1,\"Z\":2,\"a\":3,\"\":4,\"10\":5,\"9\":6}, {\"\\u00e9\":1,\"Z\":2,\"a\":3,\"\":4,\"10\":5,\"9\":6}]",
+            "map[string]int|map[:4 10:5 9:6 Z:2 a:3 \u{e9}:1]",
+        ),
+        (
+            "printf",
+            "%v|%T",
+            "[{\"$struct\":{\"\u{d1}\":1}}, {\"$struct\":{\"\u{d1}\":1}}]",
+            "{1}|struct { \u{d1} int }",
+        ),
+        (
+            "printf",
+            "%q|%v",
+            "[\"\\ud83d\\ude00\\u0000\", \"tab\\there\"]",
+            "\"\u{1f600}\\x00\"|tab\there",
+        ),
+    ]);
+}
