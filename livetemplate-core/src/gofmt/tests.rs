@@ -1478,3 +1478,303 @@ fn oracle_strings_and_ints() {
         ),
     ]);
 }
+
+/// Infinities and NaN (JSON cannot carry them); expected output from Go's
+/// `fmt.Sprintf`/`fmt.Sprint`.
+#[test]
+fn infinities_and_nan() {
+    let (inf, ninf, nan) = (
+        Value::Float(f64::INFINITY),
+        Value::Float(f64::NEG_INFINITY),
+        Value::Float(f64::NAN),
+    );
+    let args = [
+        &inf, &ninf, &inf, &inf, &inf, &ninf, &inf, &inf, &ninf, &inf, &inf, &ninf,
+    ]
+    .map(Clone::clone);
+    assert_eq!(
+        sprintf("%v|%05v|%+v|% v|%+.3v|%8v|%-8v|%08v|%5.1f|%e|%#g|%x", &args),
+        "+Inf| -Inf|+Inf| Inf|+Inf|    -Inf|+Inf    |    +Inf| -Inf|+Inf|+Inf|-Inf"
+    );
+    let nans = vec![nan.clone(); 9];
+    assert_eq!(
+        sprintf("%v|%05v|%+v|% v|%8v|%-8v|%08v|%+08v|%.2f", &nans),
+        "NaN|  NaN|NaN| NaN|     NaN|NaN     |     NaN|     NaN|NaN"
+    );
+    let list = Value::slice(
+        crate::value::Type::Float,
+        vec![inf.clone(), nan.clone(), ninf.clone()],
+    );
+    let map = Value::map(
+        crate::value::Type::Float,
+        crate::value::Type::Int,
+        vec![
+            (nan, Value::Int(1)),
+            (Value::Float(1.0), Value::Int(2)),
+            (ninf, Value::Int(3)),
+        ],
+    );
+    assert_eq!(
+        sprint(&[list, map]),
+        "[+Inf NaN -Inf] map[NaN:1 -Inf:3 1:2]"
+    );
+}
+
+/// Composite values under every verb, argument indexes, `*` widths and the
+/// error forms; expected output from Go.
+#[test]
+fn oracle_composites_and_errors() {
+    check(&[
+        (
+            "printf",
+            "%x|%X|% x|%s|%q|%d|%5v|%-4d|",
+            "[[\"ab\",\"c\"], [\"ab\",\"c\"], [\"ab\",\"c\"], [\"ab\",\"c\"], [\"ab\",\"c\"], [1,2], [1,2], [1,2]]",
+            "[6162 63]|[6162 63]|[61 62 63]|[ab c]|[\"ab\" \"c\"]|[1 2]|[    1     2]|[1    2   ]|",
+        ),
+        (
+            "printf",
+            "%x|%d|%s|%v|%+v|%#v",
+            "[{\"a\":10,\"b\":11}, {\"a\":10}, {\"a\":10}, {\"a\":{\"$struct\":{\"X\":1}}}, {\"a\":{\"$struct\":{\"X\":1}}}, {\"a\":{\"$struct\":{\"X\":1}}}]",
+            "map[61:a 62:b]|map[%!d(string=a):10]|map[a:%!s(int=10)]|map[a:{1}]|map[a:{X:1}]|map[string]struct { X int }{\"a\":struct { X int }{X:1}}",
+        ),
+        (
+            "printf",
+            "%+v|%#v|%v",
+            "[{\"$struct\":{\"A\":{\"$struct\":{\"B\":[1,2]}},\"C\":null,\"D\":{\"x\":null}}}, {\"$struct\":{\"A\":{\"$struct\":{\"B\":[1,2]}},\"C\":null,\"D\":{\"x\":null}}}, {\"$struct\":{\"A\":{\"$struct\":{\"B\":[1,2]}},\"C\":null,\"D\":{\"x\":null}}}]",
+            "{A:{B:[1 2]} C:<nil> D:map[x:<nil>]}|struct { A struct { B []int }; C interface {}; D map[string]interface {} }{A:struct { B []int }{B:[]int{1, 2}}, C:interface {}(nil), D:map[string]interface {}{\"x\":interface {}(nil)}}|{{[1 2]} <nil> map[x:<nil>]}",
+        ),
+        (
+            "printf",
+            "%#v|%#v|%#v|%#v|%#v|%#v|%#v",
+            "[1, {\"$uint\":7}, 1.0, 1e21, \"x\", true, {\"$html\":\"<b>\"}]",
+            "1|0x7|1|1e+21|\"x\"|true|\"<b>\"",
+        ),
+        (
+            "printf",
+            "%#v|%#v|%#v|%#v",
+            "[[1.5,2], [\"a\",null], {\"$nilptr\":true}, [{\"$nilptr\":true}]]",
+            "[]interface {}{1.5, 2}|[]interface {}{\"a\", interface {}(nil)}|(*int)(nil)|[]*int{(*int)(nil)}",
+        ),
+        (
+            "printf",
+            "%5T|%-10v|%.2v|%10.3v|%T|%T",
+            "[1, null, \"hello\", \"hello\", {\"$float\":1}, [[1,2],[\"a\"]]]",
+            "  int|<nil>     |he|       hel|float64|[]interface {}",
+        ),
+        (
+            "printf",
+            "%s|%v|%d",
+            "[{\"$html\":\"<b>\"}, {\"$js\":\"x\"}, {\"$url\":\"u\"}]",
+            "<b>|x|%!d(template.URL=u)",
+        ),
+        (
+            "printf",
+            "%s|%v",
+            "[{\"$ptr\":{\"$struct\":{\"A\":\"x\"}}}, {\"$ptr\":{\"a\":1}}]",
+            "&{x}|&map[a:1]",
+        ),
+        (
+            "printf",
+            "%d|%x|%s",
+            "[{\"$ptr\":[1,2]}, {\"$ptr\":[10]}, {\"$ptr\":{\"$struct\":{\"A\":1}}}]",
+            "&[1 2]|&[a]|&{%!s(int=1)}",
+        ),
+        (
+            "printf",
+            "%t|%t|%t",
+            "[1, \"x\", [true,false]]",
+            "%!t(int=1)|%!t(string=x)|[true false]",
+        ),
+        (
+            "printf",
+            "%e|%.2f|%g",
+            "[1, \"x\", [1.5,2]]",
+            "%!e(int=1)|%!f(string=x)|[1.5 %!g(int=2)]",
+        ),
+        (
+            "printf",
+            "%c|%U|%q|%c",
+            "[\"x\", 1.5, 1.5, [65,66]]",
+            "%!c(string=x)|%!U(float64=1.5)|%!q(float64=1.5)|[A B]",
+        ),
+        (
+            "printf",
+            "%.3d|%8.3x|%-+6d|%+x|% x",
+            "[7, 255, 7, 255, -255]",
+            "007|     0ff|+7    |+ff|-ff",
+        ),
+        ("printf", "%[1]d %[1]x %[1]o", "[64]", "64 40 100"),
+        (
+            "printf",
+            "%[2]*[1]d|%[3]*.[2]*[1]f",
+            "[12, 5, 8]",
+            "   12|%!f(int=   00012)",
+        ),
+        ("printf", "%d %d %[1]d %d", "[1, 2]", "1 2 1 2"),
+        (
+            "printf",
+            "%*d %*d",
+            "[{\"$uint\":3}, 1, 1000001, 2]",
+            "  1 %!(BADWIDTH)2",
+        ),
+        (
+            "printf",
+            "%.*d|%-*d|",
+            "[1000001, 2, -3, 4]",
+            "%!(BADPREC)2|4  |",
+        ),
+        ("printf", "%[2]2d", "[1, 2]", "%!d(BADINDEX)"),
+        ("printf", "%[2].2d", "[1, 2]", "%!d(BADINDEX)"),
+        ("printf", "%3.[2]d", "[1, 2]", "  2"),
+        (
+            "printf",
+            "%d %d",
+            "[1, 2, 3, \"x\", null]",
+            "1 2%!(EXTRA int=3, string=x, <nil>)",
+        ),
+        ("printf", "%v", "[]", "%!v(MISSING)"),
+        ("printf", "%[1]d", "[1, 2, 3]", "1"),
+        ("printf", "%.3", "[1]", "%!(NOVERB)%!(EXTRA int=1)"),
+        ("printf", "%-", "[1]", "%!(NOVERB)%!(EXTRA int=1)"),
+        ("printf", "%[1", "[1]", "%!(NOVERB)"),
+        (
+            "printf",
+            "%[]d|%[-1]d|%[99999999999]d",
+            "[1]",
+            "%!d(BADINDEX)|%!d(BADINDEX)|%!d(BADINDEX)",
+        ),
+        (
+            "printf",
+            "%99999999999d|%.99999999999d",
+            "[1, 2]",
+            "%!(NOVERB)%!(EXTRA int=1, int=2)",
+        ),
+        (
+            "printf",
+            "%0*d|%-0*d|%0-*d",
+            "[5, 1, 5, 2, 5, 3]",
+            "00001|2    |3    ",
+        ),
+        (
+            "printf",
+            "% -5d|%+ d|%#-8x|%#08b",
+            "[1, 2, 255, 5]",
+            " 1   |+2|0xff    |0b00000101",
+        ),
+        (
+            "printf",
+            "%#o|%#.3o|%#5o|%#x|%#.4X",
+            "[0, 8, 8, 0, 255]",
+            "0|010|  010|0x0|0X00FF",
+        ),
+        (
+            "printf",
+            "%8.2e|%-10.1f|%010.3g|%+010.1f|% 010.1f|%010v|%-010f",
+            "[12345.678, -0.05, 1e-10, 2.25, 2.25, -1e100, 1.0]",
+            "1.23e+04|-0.1      |000001e-10|+0000002.2| 0000002.2|-0001e+100|1.000000  ",
+        ),
+        ("print", "", "[]", ""),
+        ("println", "", "[]", "\n"),
+        (
+            "print",
+            "",
+            "[{\"$struct\":{\"A\":1}}, {\"$struct\":{\"A\":1}}, {\"a\":1}]",
+            "{1} {1} map[a:1]",
+        ),
+        (
+            "value",
+            "",
+            "[1.0, 1e6, 1e-5, -0.0, 100000.0, 1e21, 12345678.0]",
+            "[1 1e+06 1e-05 -0 100000 1e+21 1.2345678e+07]",
+        ),
+        (
+            "value",
+            "",
+            "{\"$struct\":{\"A\":[{\"$struct\":{\"B\":null}}], \"M\":{\"k\":[]}}}",
+            "{[{<nil>}] map[k:[]]}",
+        ),
+        (
+            "type",
+            "",
+            "{\"$struct\":{\"A\":[{\"$struct\":{\"B\":null}}], \"M\":{\"k\":[]}, \"P\":{\"$ptr\":{\"$struct\":{\"Q\":{\"$html\":\"\"}}}}}}",
+            "struct { A []struct { B interface {} }; M map[string][]interface {}; P *struct { Q template.HTML } }",
+        ),
+    ]);
+}
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn arg() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            any::<i64>().prop_map(Value::Int),
+            any::<u64>().prop_map(Value::Uint),
+            any::<f64>().prop_map(Value::Float),
+            any::<bool>().prop_map(Value::Bool),
+            "[a-zé\u{0}\u{7f}\u{2028}\u{1f600}]{0,4}".prop_map(|s| Value::str(&s)),
+            Just(Value::Nil),
+            Just(Value::NilPtr(crate::value::Type::Int)),
+            proptest::collection::vec(any::<i64>().prop_map(Value::Int), 0..3)
+                .prop_map(Value::list),
+        ]
+    }
+
+    proptest! {
+        /// `%v` of a float is the shortest text that reads back as the same
+        /// float (Go's `'g'` with precision -1).
+        #[test]
+        fn shortest_float_round_trips(bits in any::<u64>()) {
+            let v = f64::from_bits(bits);
+            prop_assume!(v.is_finite());
+            let mut out = String::new();
+            write_value(&mut out, &Value::Float(v));
+            prop_assert_eq!(out.parse::<f64>().ok().map(f64::to_bits), Some(v.to_bits()));
+            let e = sprintf("%e", &[Value::Float(v)]);
+            prop_assert!(e.contains('e'));
+            let shortest_e = sprintf("%.*e", &[Value::Int(17), Value::Float(v)]);
+            prop_assert_eq!(shortest_e.parse::<f64>().ok().map(f64::to_bits), Some(v.to_bits()));
+        }
+
+        /// `%.Nf` has exactly N decimals and is within half a unit of the
+        /// last place; `%.Ng` has at most N significant digits.
+        #[test]
+        fn fixed_and_general_precision(v in -1e12f64..1e12, p in 0usize..8) {
+            let f = sprintf("%.*f", &[Value::Int(p as i64), Value::Float(v)]);
+            let decimals = f.split_once('.').map_or(0, |(_, d)| d.len());
+            prop_assert_eq!(decimals, p);
+            let back: f64 = f.parse().unwrap();
+            prop_assert!((back - v).abs() <= 0.5 * 10f64.powi(-(p as i32)) * (1.0 + 1e-9) + v.abs() * 1e-15);
+            let g = sprintf("%.*g", &[Value::Int(p as i64), Value::Float(v)]);
+            let mant = g.split(['e', 'E']).next().unwrap();
+            let digits = mant.trim_start_matches('-').replace('.', "");
+            let significant = digits.trim_start_matches('0').len();
+            prop_assert!(significant <= p.max(1), "{} has too many digits", g);
+        }
+
+        /// Arbitrary format strings and operands never panic.
+        #[test]
+        fn printf_never_panics(format in "[%#+ 0*.\\[\\]1-9vdsxXqefgGTcUbopt!é-]{0,12}", args in proptest::collection::vec(arg(), 0..4)) {
+            let _ = sprintf(&format, &args);
+            let _ = sprint(&args);
+        }
+    }
+}
+
+#[test]
+fn printable_follows_pointers() {
+    // Expected from Go: `{{.a}}|{{.e}}|{{.f}}|{{.s}}` with a = null,
+    // e = **int(3), f = (*int)(nil), s = *struct{A int}.
+    let data = Value::from_json(
+        r#"[null, {"$ptr":{"$ptr":3}}, {"$nilptr":1}, {"$ptr":{"$struct":{"A":1}}}]"#,
+    )
+    .unwrap();
+    let mut out = String::new();
+    for (i, v) in data.as_slice().unwrap().items.iter().enumerate() {
+        if i > 0 {
+            out.push('|');
+        }
+        write_printable(&mut out, v);
+    }
+    assert_eq!(out, "<no value>|3|<nil>|{1}");
+}
