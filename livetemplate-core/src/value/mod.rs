@@ -533,6 +533,15 @@ fn common_type_of<'a>(mut items: impl Iterator<Item = &'a Value>) -> Type {
     ty
 }
 
+/// Go's `%v` (see [`crate::gofmt::write_value`]).
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut s = String::new();
+        crate::gofmt::write_value(&mut s, self);
+        f.write_str(&s)
+    }
+}
+
 impl From<bool> for Value {
     fn from(b: bool) -> Self {
         Value::Bool(b)

@@ -205,6 +205,7 @@ fn key_order_is_fmtsort() {
     out.clear();
     crate::gofmt::write_value(&mut out, &m);
     assert_eq!(out, "map[false:0 true:1]");
+    assert_eq!(m.to_string(), "map[false:0 true:1]");
 }
 
 mod serde_input {
