@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use livetemplate_core::escape::{Escaper, apply_chain};
+use livetemplate_core::escape::{Escaper, apply_chain, apply_chain_into};
 use livetemplate_core::value::{
     MapValue, SafeKind, SliceValue, StructType, StructValue, Type, Value,
 };
@@ -111,6 +111,9 @@ fn escapers_match_go() {
         }
         checked += 1;
         let got = apply_chain(&chain, &to_value(jv));
+        let mut into = String::from("pre");
+        apply_chain_into(&mut into, &chain, &to_value(jv));
+        assert_eq!(into, format!("pre{got}"), "apply_chain_into {chain:?} {jv}");
         let want = case["expected"].as_str().unwrap();
         if got != want {
             failures.push(format!("{chain:?} {jv}: got {got:?}, want {want:?}"));
