@@ -184,3 +184,45 @@ fn text_is_rewritten() {
         "ab<script>x   z</script>"
     );
 }
+
+#[test]
+fn escaped_templates_render_like_go() {
+    use livetemplate_core::exec::Exec;
+    use livetemplate_core::funcs::FuncMap;
+    use livetemplate_core::value::Value;
+    // (template, data, Go's output)
+    let cases = [
+        (
+            r#"{{html .X .Y}}"#,
+            r#"{"X":"<a>","Y":null}"#,
+            "&lt;a&gt;&lt;nil&gt;",
+        ),
+        (
+            r#"<a href="{{.U}}">{{.U}}</a>"#,
+            r#"{"U":"javascript:x"}"#,
+            "<a href=\"#ZgotmplZ\">javascript:x</a>",
+        ),
+        (r#"<a title={{.}}>"#, r#""a b""#, "<a title=a&#32;b>"),
+        (
+            r#"<script>var x = {{.}};</script>"#,
+            r#"{"a":[1,"<"]}"#,
+            "<script>var x = {\"a\":[1,\"\\u003c\"]};</script>",
+        ),
+        (
+            r#"{{template "x" .}}<p title="{{template "x" .}}">{{define "x"}}<b>{{.}}</b>{{end}}"#,
+            r#""'""#,
+            "<b>&#39;</b><p title=\"<b>&#39;</b>\">",
+        ),
+    ];
+    let funcs = FuncMap::builtins();
+    for (src, data, want) in cases {
+        let c = serde_json::json!({ "template": src });
+        let (set, entry) = build(&c);
+        let set = escape_set(&set, &entry).unwrap();
+        let exec = Exec::new(&set, &funcs);
+        let got = exec
+            .render(&entry, &Value::from_json(data).unwrap())
+            .unwrap();
+        assert_eq!(got, want, "{src}");
+    }
+}
