@@ -4,6 +4,13 @@ use super::attr::ContentType;
 use super::{content, css, html, js, url};
 use crate::value::Value;
 
+/// Runs one of text/template's predefined escapers on `s`.
+fn predefined(f: fn(&mut String, &str), s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    f(&mut out, s);
+    out
+}
+
 /// Every escaper.
 const ALL: [Escaper; 18] = [
     Escaper::AttrEscaper,
@@ -113,8 +120,14 @@ impl Escaper {
             Escaper::UrlFilter => url::url_filter(v),
             Escaper::UrlNormalizer => url::url_normalizer(v),
             Escaper::EvalArgs => content::eval_args(std::slice::from_ref(v)),
-            Escaper::Html => html::text_html_escape(&content::text_eval_arg(v)),
-            Escaper::UrlQuery => url::query_escape(&content::text_eval_arg(v)),
+            Escaper::Html => predefined(
+                crate::funcs::escapers::html_escape,
+                &content::text_eval_arg(v),
+            ),
+            Escaper::UrlQuery => predefined(
+                crate::funcs::escapers::url_query_escape,
+                &content::text_eval_arg(v),
+            ),
         }
     }
 
@@ -138,8 +151,8 @@ impl Escaper {
             Escaper::UrlFilter => url::url_filter_str(s, t),
             Escaper::UrlNormalizer => url::url_process_str(s, t, true),
             Escaper::EvalArgs => s.to_string(),
-            Escaper::Html => html::text_html_escape(s),
-            Escaper::UrlQuery => url::query_escape(s),
+            Escaper::Html => predefined(crate::funcs::escapers::html_escape, s),
+            Escaper::UrlQuery => predefined(crate::funcs::escapers::url_query_escape, s),
         }
     }
 

@@ -218,35 +218,6 @@ pub(crate) fn html_name_filter_str(s: &str, t: ContentType) -> String {
     s
 }
 
-/// text/template's `HTMLEscapeString` (the predefined `html` function).
-pub(crate) fn text_html_escape(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = String::new();
-    let mut written = 0;
-    for (i, &c) in b.iter().enumerate() {
-        let r = match c {
-            b'\'' => "&#39;",
-            b'"' => "&#34;",
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            0 => "\u{fffd}",
-            _ => continue,
-        };
-        if written == 0 {
-            out.reserve(s.len() + 16);
-        }
-        out.push_str(&s[written..i]);
-        out.push_str(r);
-        written = i + 1;
-    }
-    if written == 0 {
-        return s.to_string();
-    }
-    out.push_str(&s[written..]);
-    out
-}
-
 /// `_html_template_htmlescaper`.
 pub fn html_escaper(v: &Value) -> String {
     let (s, t) = stringify(v);

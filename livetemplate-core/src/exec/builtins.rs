@@ -235,6 +235,9 @@ impl State<'_> {
                 Ok(Ev::Own(Value::str(&out)))
             }
             Builtin::Print => Ok(Ev::Own(Value::str(&gofmt::sprint(&values(&argv))))),
+            Builtin::EvalArgs => Ok(Ev::Own(Value::str(&crate::escape::eval_args(&values(
+                &argv,
+            ))))),
             Builtin::Println => Ok(Ev::Own(Value::str(&gofmt::sprintln(&values(&argv))))),
             Builtin::Printf => {
                 let format = get(0).and_then(Value::as_str).unwrap_or("");

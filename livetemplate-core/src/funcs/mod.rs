@@ -143,6 +143,9 @@ pub enum Builtin {
     Println,
     /// `call`
     Call,
+    /// `_eval_args_`: html/template's `evalArgs`, which the escaping pass
+    /// puts in place of `html`/`urlquery` in `{{html .X .Y}}`.
+    EvalArgs,
 }
 
 impl Builtin {
@@ -168,6 +171,7 @@ impl Builtin {
             "printf" => Builtin::Printf,
             "println" => Builtin::Println,
             "call" => Builtin::Call,
+            "_eval_args_" => Builtin::EvalArgs,
             _ => return None,
         })
     }
@@ -183,9 +187,12 @@ impl Builtin {
             | Builtin::Call => (1, true),
             Builtin::Not | Builtin::Len => (1, false),
             Builtin::Ne | Builtin::Lt | Builtin::Le | Builtin::Gt | Builtin::Ge => (2, false),
-            Builtin::Html | Builtin::Js | Builtin::Urlquery | Builtin::Print | Builtin::Println => {
-                (0, true)
-            }
+            Builtin::Html
+            | Builtin::Js
+            | Builtin::Urlquery
+            | Builtin::Print
+            | Builtin::Println
+            | Builtin::EvalArgs => (0, true),
             Builtin::Printf => (1, true),
         }
     }
