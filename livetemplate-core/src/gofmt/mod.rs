@@ -25,13 +25,9 @@ pub const POINTER_PLACEHOLDER: u64 = 0xc000010000;
 /// `fmt.Fprint`): pointers are followed first (a nil one prints `<nil>`)
 /// and untyped nil (a missing or nil value) prints `<no value>`.
 pub fn write_printable(out: &mut String, v: &Value) {
-    let mut v = v;
-    while let Value::Ptr(inner) = v {
-        v = inner;
-    }
-    match v {
+    match v.indirect() {
         Value::Nil => out.push_str("<no value>"),
-        _ => write_value(out, v),
+        v => write_value(out, v),
     }
 }
 
