@@ -46,7 +46,7 @@ pub fn eval_args(args: &[Value]) -> String {
         return s.to_string();
     }
     let derefed: Vec<Value> = args.iter().map(|a| indirect(a).clone()).collect();
-    sprint(&derefed)
+    crate::gofmt::sprint(&derefed)
 }
 
 /// text/template's `evalArgs` for one argument (used by the predefined
@@ -61,78 +61,5 @@ pub(crate) fn text_eval_arg(v: &Value) -> Cow<'_, str> {
 
 /// `fmt.Sprint(v)`.
 pub(crate) fn sprint1(v: &Value) -> String {
-    sprint(std::slice::from_ref(v))
-}
-
-/// `fmt.Sprint(args...)`. Stand-in until `crate::gofmt::sprint` lands:
-/// operands are separated by a space when neither side is a string.
-fn sprint(args: &[Value]) -> String {
-    let mut out = String::new();
-    let mut prev_string = true;
-    for (i, a) in args.iter().enumerate() {
-        let is_string = matches!(a, Value::String(_) | Value::Safe(..));
-        if i > 0 && !is_string && !prev_string {
-            out.push(' ');
-        }
-        fmt_v(a, &mut out, true);
-        prev_string = is_string;
-    }
-    out
-}
-
-fn fmt_v(v: &Value, out: &mut String, top: bool) {
-    use std::fmt::Write;
-    match v {
-        Value::Nil => out.push_str("<nil>"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Int(i) => {
-            let _ = write!(out, "{i}");
-        }
-        Value::Uint(u) => {
-            let _ = write!(out, "{u}");
-        }
-        Value::Float(f) => out.push_str(&super::js::format_float(*f, b'g')),
-        Value::String(s) | Value::Safe(_, s) => out.push_str(s),
-        Value::Slice(s) => {
-            out.push('[');
-            for (i, x) in s.items.iter().enumerate() {
-                if i > 0 {
-                    out.push(' ');
-                }
-                fmt_v(x, out, false);
-            }
-            out.push(']');
-        }
-        Value::Map(m) => {
-            out.push_str("map[");
-            for (i, (k, x)) in m.entries.iter().enumerate() {
-                if i > 0 {
-                    out.push(' ');
-                }
-                fmt_v(k, out, false);
-                out.push(':');
-                fmt_v(x, out, false);
-            }
-            out.push(']');
-        }
-        Value::Struct(s) => {
-            out.push('{');
-            for (i, x) in s.fields.iter().enumerate() {
-                if i > 0 {
-                    out.push(' ');
-                }
-                fmt_v(x, out, false);
-            }
-            out.push('}');
-        }
-        Value::Ptr(p) => {
-            if top && matches!(**p, Value::Struct(_) | Value::Slice(_) | Value::Map(_)) {
-                out.push('&');
-                fmt_v(p, out, false);
-            } else {
-                let _ = write!(out, "0xc000010000");
-            }
-        }
-        Value::NilPtr(_) => out.push_str("<nil>"),
-    }
+    crate::gofmt::sprint(std::slice::from_ref(v))
 }

@@ -6,6 +6,8 @@
 pub(crate) struct EscapeError {
     /// `NAME:LINE:COL` of the node the error is about, when there is one.
     pub location: Option<String>,
+    /// A line number, used when there is no location (Go's `Error.Line`).
+    pub line: Option<usize>,
     /// The description (`{{if}} branches end in different contexts: ...`).
     pub description: String,
 }
@@ -15,16 +17,19 @@ impl EscapeError {
     pub fn bare(description: impl Into<String>) -> Self {
         EscapeError {
             location: None,
+            line: None,
             description: description.into(),
         }
     }
 
     /// The message Go prints, given the name of the template being executed.
-    #[allow(dead_code)] // used by the pass
     pub fn message(&self, entry: &str) -> String {
         match &self.location {
             Some(loc) => format!("html/template:{loc}: {}", self.description),
-            None => format!("html/template:{entry}: {}", self.description),
+            None => match self.line {
+                Some(line) => format!("html/template:{entry}:{line}: {}", self.description),
+                None => format!("html/template:{entry}: {}", self.description),
+            },
         }
     }
 }

@@ -4,6 +4,13 @@ use super::attr::ContentType;
 use super::{content, css, html, js, url};
 use crate::value::Value;
 
+/// Runs one of text/template's predefined escapers on `s`.
+fn predefined(f: fn(&mut String, &str), s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    f(&mut out, s);
+    out
+}
+
 /// Every escaper.
 const ALL: [Escaper; 18] = [
     Escaper::AttrEscaper,
@@ -25,6 +32,28 @@ const ALL: [Escaper; 18] = [
     Escaper::Html,
     Escaper::UrlQuery,
 ];
+
+/// Appends the output of `apply_chain(chain, value)` to `out`, without an
+/// intermediate string in the common case of one HTML escaper.
+pub fn apply_chain_into(out: &mut String, chain: &[Escaper], value: &Value) {
+    if let [single] = chain {
+        let table = match single {
+            Escaper::HtmlEscaper | Escaper::AttrEscaper | Escaper::RcdataEscaper => {
+                Some(html::Table::Html)
+            }
+            Escaper::NospaceEscaper => Some(html::Table::Nospace),
+            _ => None,
+        };
+        if let Some(table) = table {
+            let (s, t) = content::stringify(value);
+            if t != ContentType::Html {
+                html::html_replace_append(out, &s, table);
+                return;
+            }
+        }
+    }
+    out.push_str(&apply_chain(chain, value));
+}
 
 /// Runs `value` through `chain` like Go's rewritten pipeline
 /// `value | e1 | e2 ...`: the first escaper sees the typed value (so
@@ -113,8 +142,14 @@ impl Escaper {
             Escaper::UrlFilter => url::url_filter(v),
             Escaper::UrlNormalizer => url::url_normalizer(v),
             Escaper::EvalArgs => content::eval_args(std::slice::from_ref(v)),
-            Escaper::Html => html::text_html_escape(&content::text_eval_arg(v)),
-            Escaper::UrlQuery => url::query_escape(&content::text_eval_arg(v)),
+            Escaper::Html => predefined(
+                crate::funcs::escapers::html_escape,
+                &content::text_eval_arg(v),
+            ),
+            Escaper::UrlQuery => predefined(
+                crate::funcs::escapers::url_query_escape,
+                &content::text_eval_arg(v),
+            ),
         }
     }
 
@@ -138,8 +173,8 @@ impl Escaper {
             Escaper::UrlFilter => url::url_filter_str(s, t),
             Escaper::UrlNormalizer => url::url_process_str(s, t, true),
             Escaper::EvalArgs => s.to_string(),
-            Escaper::Html => html::text_html_escape(s),
-            Escaper::UrlQuery => url::query_escape(s),
+            Escaper::Html => predefined(crate::funcs::escapers::html_escape, s),
+            Escaper::UrlQuery => predefined(crate::funcs::escapers::url_query_escape, s),
         }
     }
 

@@ -11,12 +11,14 @@ mod error;
 mod escaper;
 mod html;
 mod js;
+mod pass;
 mod transition;
 mod url;
 
 pub use content::eval_args;
 pub use context::{Attr, Context, Delim, Element, JsCtx, State, UrlPart};
-pub use escaper::{Escaper, apply_chain};
+pub use escaper::{Escaper, apply_chain, apply_chain_into};
+pub use pass::{action_string, escape_set, explain, is_derived_name};
 pub use transition::context_after;
 
 /// What filters emit in place of an unsafe value.

@@ -69,25 +69,6 @@ pub(crate) fn url_process_str(s: &str, t: ContentType, norm: bool) -> String {
     out
 }
 
-/// text/template's `urlquery` on a string (Go's `url.QueryEscape`).
-pub(crate) fn query_escape(s: &str) -> String {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let mut out = String::with_capacity(s.len() + 8);
-    for &c in s.as_bytes() {
-        match c {
-            b'-' | b'_' | b'.' | b'~' => out.push(c as char),
-            b' ' => out.push('+'),
-            _ if c.is_ascii_alphanumeric() => out.push(c as char),
-            _ => {
-                out.push('%');
-                out.push(HEX[(c >> 4) as usize] as char);
-                out.push(HEX[(c & 15) as usize] as char);
-            }
-        }
-    }
-    out
-}
-
 fn is_html_space(c: u8) -> bool {
     matches!(c, b'\t' | b'\n' | 0x0c | b'\r' | b' ')
 }

@@ -1,1 +1,581 @@
-//! The interpreter: executes parsed (and escaped) trees over a [`crate::value::Value`].
+//! The interpreter: executes parsed (and escaped) trees over a [`Value`],
+//! with Go 1.19 `text/template` semantics and error messages.
+//!
+//! ```text
+//! Exec::new(&set, &funcs).render("main", &data)  // -> Result<String, Error>
+//! ```
+//!
+//! Errors read like Go's: `template: NAME:LINE:COL: executing "NAME" at
+//! <.User.Name>: MESSAGE`, so they name the data path being evaluated.
+//!
+//! For the slot-tree compiler, [`State`] evaluates single pipelines
+//! ([`State::eval_pipeline`]) and executes lists ([`State::exec_list`]) with
+//! the same semantics.
+
+mod builtins;
+mod display;
+mod eval;
+
+use std::fmt;
+
+use crate::error::{Error, ErrorKind, line_col};
+use crate::funcs::FuncMap;
+use crate::parse::TemplateSet;
+use crate::parse::ast::{BranchNode, List, Node, TemplateNode, Tree};
+use crate::value::Value;
+
+use display::Cursor;
+use eval::{Dot, Ev};
+
+/// Go's default `maxExecDepth`: how deeply `{{template}}` calls may nest.
+pub const MAX_EXEC_DEPTH: usize = 100_000;
+
+/// What a field access on a map does when the key is missing (Go's
+/// `missingkey` option).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MissingKey {
+    /// `missingkey=default` / `missingkey=invalid`: "no value" (prints
+    /// `<no value>` in text mode).
+    #[default]
+    Default,
+    /// `missingkey=zero`: the zero value of the map's element type.
+    Zero,
+    /// `missingkey=error`: execution stops with an error.
+    Error,
+}
+
+/// Execution options (Go's `Template.Option`, plus limits).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExecOptions {
+    /// The `missingkey` behaviour.
+    pub missing_key: MissingKey,
+    /// Maximum nesting of `{{template}}` calls before execution fails with
+    /// `exceeded maximum template depth (N)`; Go's value
+    /// [`MAX_EXEC_DEPTH`] by default.
+    pub max_depth: usize,
+    /// Native stack (in bytes) that nested template calls may use before
+    /// execution fails with the same error as [`ExecOptions::max_depth`].
+    /// This ends runaway recursion cleanly long before Go's depth limit
+    /// would be reached (and before a thread's stack would overflow); the
+    /// default, [`DEFAULT_STACK_LIMIT`], suits threads with 2 MiB stacks.
+    pub stack_limit: usize,
+}
+
+/// The default [`ExecOptions::stack_limit`]: 1 MiB.
+pub const DEFAULT_STACK_LIMIT: usize = 1 << 20;
+
+impl Default for ExecOptions {
+    fn default() -> Self {
+        ExecOptions {
+            missing_key: MissingKey::Default,
+            max_depth: MAX_EXEC_DEPTH,
+            stack_limit: DEFAULT_STACK_LIMIT,
+        }
+    }
+}
+
+impl ExecOptions {
+    /// Applies one Go option string such as `missingkey=zero`. Unknown
+    /// options are an error (Go panics with the same text).
+    pub fn apply(&mut self, opt: &str) -> Result<(), Error> {
+        if opt.is_empty() {
+            return Err(Error::new(ErrorKind::Exec, "empty option string"));
+        }
+        if let Some(("missingkey", value)) = opt.split_once('=') {
+            self.missing_key = match value {
+                "invalid" | "default" => MissingKey::Default,
+                "zero" => MissingKey::Zero,
+                "error" => MissingKey::Error,
+                _ => {
+                    return Err(Error::new(
+                        ErrorKind::Exec,
+                        format!("unrecognized option: {opt}"),
+                    ));
+                }
+            };
+            return Ok(());
+        }
+        Err(Error::new(
+            ErrorKind::Exec,
+            format!("unrecognized option: {opt}"),
+        ))
+    }
+
+    /// Options from a list of Go option strings.
+    pub fn from_options<S: AsRef<str>>(opts: &[S]) -> Result<Self, Error> {
+        let mut o = ExecOptions::default();
+        for opt in opts {
+            o.apply(opt.as_ref())?;
+        }
+        Ok(o)
+    }
+}
+
+/// Executes templates of a [`TemplateSet`] with a [`FuncMap`].
+#[derive(Debug, Clone)]
+pub struct Exec<'t> {
+    set: &'t TemplateSet,
+    funcs: &'t FuncMap,
+    opts: ExecOptions,
+    root: Option<&'t str>,
+}
+
+impl<'t> Exec<'t> {
+    /// An executor over `set` calling functions from `funcs`.
+    pub fn new(set: &'t TemplateSet, funcs: &'t FuncMap) -> Self {
+        Exec {
+            set,
+            funcs,
+            opts: ExecOptions::default(),
+            root: None,
+        }
+    }
+
+    /// Sets the options.
+    pub fn options(mut self, opts: ExecOptions) -> Self {
+        self.opts = opts;
+        self
+    }
+
+    /// Names the set's main template, for Go's `no template "x" associated
+    /// with template "main"` error.
+    pub fn root_name(mut self, name: &'t str) -> Self {
+        self.root = Some(name);
+        self
+    }
+
+    /// The options in effect.
+    pub fn opts(&self) -> &ExecOptions {
+        &self.opts
+    }
+
+    /// Executes template `name` over `data`, appending to `out`. On error,
+    /// `out` holds the output written before the error.
+    pub fn execute(&self, name: &str, data: &Value, out: &mut String) -> Result<(), Error> {
+        let tree = self.lookup(name)?;
+        out.reserve(tree.source.len());
+        let mut state = State::new(self.set, self.funcs, &self.opts, tree, data);
+        state.exec_list(data, &tree.root, out)
+    }
+
+    /// Executes template `name` over `data` into a new string.
+    pub fn render(&self, name: &str, data: &Value) -> Result<String, Error> {
+        let mut out = String::new();
+        self.execute(name, data, &mut out)?;
+        Ok(out)
+    }
+
+    /// The tree of template `name`, or Go's "no template" error.
+    pub fn lookup(&self, name: &str) -> Result<&'t Tree, Error> {
+        match self.set.get(name) {
+            Some(t) => Ok(t),
+            None => {
+                let mut msg = String::from("template: no template ");
+                crate::gofmt::quote::quote_into(&mut msg, name, false);
+                msg.push_str(" associated with template ");
+                crate::gofmt::quote::quote_into(&mut msg, self.root.unwrap_or(name), false);
+                Err(Error::new(ErrorKind::Exec, msg))
+            }
+        }
+    }
+
+    /// A [`State`] for evaluating pieces of template `tree` with `$` bound
+    /// to `root`.
+    pub fn state(&'t self, tree: &'t Tree, root: &Value) -> State<'t> {
+        State::new(self.set, self.funcs, &self.opts, tree, root)
+    }
+}
+
+/// A variable slot: `None` is "no value"; `iface` as in [`Ev`].
+#[derive(Debug, Clone)]
+struct Var<'t> {
+    name: &'t str,
+    value: Option<Value>,
+    iface: bool,
+}
+
+/// What a walk step asks of the enclosing `range`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Flow {
+    Normal,
+    Break,
+    Continue,
+}
+
+/// The state of one execution (Go's `state`): the template being executed,
+/// the variable stack and the current node for error messages.
+pub struct State<'t> {
+    set: &'t TemplateSet,
+    funcs: &'t FuncMap,
+    opts: &'t ExecOptions,
+    tree: &'t Tree,
+    vars: Vec<Var<'t>>,
+    /// Index of the first variable visible to the current template.
+    base: usize,
+    depth: usize,
+    at: Cursor<'t>,
+    /// Address of a local of the frame that created the state, to measure
+    /// the native stack used by nested template calls.
+    stack_base: usize,
+}
+
+/// An address in the current stack frame (safe: the pointer is never used).
+#[inline(never)]
+fn stack_addr() -> usize {
+    let marker = 0u8;
+    std::hint::black_box(&marker) as *const u8 as usize
+}
+
+impl fmt::Debug for State<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("State")
+            .field("template", &self.tree.name)
+            .field("vars", &self.vars)
+            .field("depth", &self.depth)
+            .finish()
+    }
+}
+
+impl<'t> State<'t> {
+    /// A state executing `tree` (a member of `set`) with `$` bound to `root`.
+    pub fn new(
+        set: &'t TemplateSet,
+        funcs: &'t FuncMap,
+        opts: &'t ExecOptions,
+        tree: &'t Tree,
+        root: &Value,
+    ) -> Self {
+        let mut vars = Vec::with_capacity(8);
+        vars.push(Var {
+            name: "$",
+            value: Dot::root(root).get().cloned(),
+            iface: false,
+        });
+        State {
+            set,
+            funcs,
+            opts,
+            tree,
+            vars,
+            base: 0,
+            depth: 0,
+            at: Cursor::None,
+            stack_base: stack_addr(),
+        }
+    }
+
+    /// Executes `list` with dot `dot`, appending to `out`.
+    pub fn exec_list(
+        &mut self,
+        dot: &Value,
+        list: &'t List,
+        out: &mut String,
+    ) -> Result<(), Error> {
+        self.walk_list(Dot::root(dot), list, out).map(|_| ())
+    }
+
+    /// Length of the variable stack, to [`State::pop`] back to.
+    pub fn mark(&self) -> usize {
+        self.vars.len()
+    }
+
+    /// Pops variables declared after `mark`.
+    pub fn pop(&mut self, mark: usize) {
+        self.vars
+            .truncate(mark.max(self.base + 1).min(self.vars.len()));
+    }
+
+    /// Declares variable `name` (`$x`); `None` is "no value".
+    pub fn push_var(&mut self, name: &'t str, value: Option<Value>) {
+        self.vars.push(Var {
+            name,
+            value,
+            iface: false,
+        });
+    }
+
+    fn find_var(&self, name: &str) -> Result<&Var<'t>, Error> {
+        match self.vars[self.base..].iter().rev().find(|v| v.name == name) {
+            Some(v) => Ok(v),
+            None => Err(self.error(format_args!("undefined variable: {name}"))),
+        }
+    }
+
+    fn var_ev<'d>(&self, name: &str) -> Result<Ev<'d>, Error> {
+        let v = self.find_var(name)?;
+        Ok(match (&v.value, v.iface) {
+            (None, _) => Ev::Invalid,
+            (Some(x), false) => Ev::Own(x.clone()),
+            (Some(x), true) => Ev::IOwn(x.clone()),
+        })
+    }
+
+    /// The value of variable `name` (`None`: no value), or Go's error.
+    pub fn var(&self, name: &str) -> Result<Option<&Value>, Error> {
+        self.find_var(name).map(|v| v.value.as_ref())
+    }
+
+    fn set_var(&mut self, name: &str, value: Option<Value>) -> Result<(), Error> {
+        match self.vars[self.base..]
+            .iter_mut()
+            .rev()
+            .find(|v| v.name == name)
+        {
+            Some(v) => {
+                v.value = value;
+                v.iface = false;
+                Ok(())
+            }
+            None => Err(self.error(format_args!("undefined variable: {name}"))),
+        }
+    }
+
+    /// An execution error at the current node, worded like Go's.
+    fn error(&self, msg: impl fmt::Display) -> Error {
+        let name = &self.tree.name;
+        let mut message = String::with_capacity(64);
+        use fmt::Write;
+        match self.at {
+            Cursor::None => {
+                let _ = write!(message, "template: {name}: {msg}");
+            }
+            at => {
+                let pos = at.pos();
+                let (line, col) = line_col(&self.tree.source, pos);
+                let _ = write!(
+                    message,
+                    "template: {}:{}:{}: executing ",
+                    self.tree.parse_name, line, col
+                );
+                crate::gofmt::quote::quote_into(&mut message, name, false);
+                let _ = write!(message, " at <{at}>: {msg}");
+            }
+        }
+        Error::new(ErrorKind::Exec, message)
+    }
+
+    fn walk_list<'d>(
+        &mut self,
+        dot: Dot<'d>,
+        list: &'t List,
+        out: &mut String,
+    ) -> Result<Flow, Error> {
+        for node in &list.nodes {
+            match self.walk(dot, node, out)? {
+                Flow::Normal => {}
+                flow => return Ok(flow),
+            }
+        }
+        Ok(Flow::Normal)
+    }
+
+    fn walk<'d>(&mut self, dot: Dot<'d>, node: &'t Node, out: &mut String) -> Result<Flow, Error> {
+        match node {
+            Node::Text(t) => out.push_str(&t.text),
+            Node::Action(a) => {
+                self.at = Cursor::Node(node);
+                // Variables declared here persist until the enclosing end.
+                let val = self.eval_pipeline(dot, &a.pipe)?;
+                if a.pipe.decl.is_empty() {
+                    self.at = Cursor::Node(node);
+                    if a.escapers.is_empty() {
+                        self.print_value(val.get(), out);
+                    } else {
+                        // html/template: the escaper chain decides the text.
+                        let v = val.get().unwrap_or(&Value::Nil);
+                        crate::escape::apply_chain_into(out, &a.escapers, v);
+                    }
+                }
+            }
+            Node::If(b) => {
+                self.at = Cursor::Node(node);
+                return self.walk_if_or_with(false, dot, b, out);
+            }
+            Node::With(b) => {
+                self.at = Cursor::Node(node);
+                return self.walk_if_or_with(true, dot, b, out);
+            }
+            Node::Range(b) => return self.walk_range(dot, b, out),
+            Node::Template(t) => self.walk_template(dot, t, out)?,
+            Node::Break(_) => return Ok(Flow::Break),
+            Node::Continue(_) => return Ok(Flow::Continue),
+            Node::Comment(_) => {}
+        }
+        Ok(Flow::Normal)
+    }
+
+    /// Go's `printValue`: pointers are followed, "no value" prints
+    /// `<no value>`, everything else prints with `%v`.
+    fn print_value(&self, v: Option<&Value>, out: &mut String) {
+        let mut v = v;
+        while let Some(Value::Ptr(p)) = v {
+            v = Some(p);
+        }
+        match v {
+            None | Some(Value::Nil) => out.push_str("<no value>"),
+            Some(v) => crate::gofmt::write_value(out, v),
+        }
+    }
+
+    fn walk_if_or_with<'d>(
+        &mut self,
+        is_with: bool,
+        dot: Dot<'d>,
+        b: &'t BranchNode,
+        out: &mut String,
+    ) -> Result<Flow, Error> {
+        let mark = self.vars.len();
+        let val = self.eval_pipeline(dot, &b.pipe)?;
+        let truth = val.get().is_some_and(Value::truth);
+        let flow = if truth {
+            if is_with {
+                self.walk_list(val.as_dot(), &b.list, out)?
+            } else {
+                self.walk_list(dot, &b.list, out)?
+            }
+        } else if let Some(e) = &b.else_list {
+            self.walk_list(dot, e, out)?
+        } else {
+            Flow::Normal
+        };
+        self.vars.truncate(mark);
+        Ok(flow)
+    }
+
+    fn walk_range<'d>(
+        &mut self,
+        dot: Dot<'d>,
+        r: &'t BranchNode,
+        out: &mut String,
+    ) -> Result<Flow, Error> {
+        self.at = Cursor::Range(r);
+        let mark0 = self.vars.len();
+        let val = self.eval_pipeline(dot, &r.pipe)?;
+        let mut v = val.get();
+        while let Some(Value::Ptr(p)) = v {
+            v = Some(p);
+        }
+        let mark = self.vars.len();
+        let ndecl = r.pipe.decl.len();
+        let mut ran = false;
+        match v {
+            Some(Value::Slice(s)) => {
+                let iface = s.elem == crate::value::Type::Any;
+                for (i, item) in s.items.iter().enumerate() {
+                    ran = true;
+                    if self.one_iteration(
+                        ndecl,
+                        mark,
+                        || Value::Int(i as i64),
+                        (item, iface),
+                        r,
+                        out,
+                    )? {
+                        break;
+                    }
+                }
+            }
+            Some(Value::Map(m)) => {
+                let iface = m.elem == crate::value::Type::Any;
+                for (k, item) in &m.entries {
+                    ran = true;
+                    if self.one_iteration(ndecl, mark, || k.clone(), (item, iface), r, out)? {
+                        break;
+                    }
+                }
+            }
+            None | Some(Value::Nil) => {}
+            Some(other) => {
+                let mut msg = String::from("range can't iterate over ");
+                crate::gofmt::write_value(&mut msg, other);
+                return Err(self.error(msg));
+            }
+        }
+        if !ran {
+            if let Some(e) = &r.else_list {
+                self.walk_list(dot, e, out)?;
+            }
+        }
+        self.vars.truncate(mark0);
+        Ok(Flow::Normal)
+    }
+
+    /// One iteration of a range body; returns whether the loop must stop.
+    fn one_iteration(
+        &mut self,
+        ndecl: usize,
+        mark: usize,
+        index: impl FnOnce() -> Value,
+        (elem, iface): (&Value, bool),
+        r: &'t BranchNode,
+        out: &mut String,
+    ) -> Result<bool, Error> {
+        if ndecl > 0 {
+            // The last declared variable gets the element, the one before it the index.
+            let top = &mut self.vars[mark - 1];
+            top.value = Some(elem.clone());
+            top.iface = iface;
+            if ndecl > 1 {
+                let next = &mut self.vars[mark - 2];
+                next.value = Some(index());
+                next.iface = false;
+            }
+        }
+        let dot = if iface || elem.is_nil() {
+            Dot::Iface(elem)
+        } else {
+            Dot::Val(elem)
+        };
+        let flow = self.walk_list(dot, &r.list, out)?;
+        self.vars.truncate(mark);
+        Ok(flow == Flow::Break)
+    }
+
+    fn walk_template<'d>(
+        &mut self,
+        dot: Dot<'d>,
+        t: &'t TemplateNode,
+        out: &mut String,
+    ) -> Result<(), Error> {
+        self.at = Cursor::Template(t);
+        let set = self.set;
+        let Some(tree) = set.get(&t.name) else {
+            let mut msg = String::from("template ");
+            crate::gofmt::quote::quote_into(&mut msg, &t.name, false);
+            msg.push_str(" not defined");
+            return Err(self.error(msg));
+        };
+        if self.depth >= self.opts.max_depth
+            || stack_addr().abs_diff(self.stack_base) > self.opts.stack_limit
+        {
+            return Err(self.error(format_args!(
+                "exceeded maximum template depth ({})",
+                self.opts.max_depth
+            )));
+        }
+        // Variables declared by the argument pipeline persist in the caller.
+        let new_dot = match &t.pipe {
+            Some(p) => self.eval_pipeline(dot, p)?,
+            None => Ev::Invalid,
+        };
+        let saved = (self.tree, self.base, self.at);
+        let mark = self.vars.len();
+        self.depth += 1;
+        self.tree = tree;
+        self.base = mark;
+        // No dynamic scoping: the callee sees only `$`.
+        self.vars.push(Var {
+            name: "$",
+            value: new_dot.get().cloned(),
+            iface: false,
+        });
+        let res = self.walk_list(new_dot.as_dot(), &tree.root, out);
+        self.vars.truncate(mark);
+        self.depth -= 1;
+        (self.tree, self.base, self.at) = saved;
+        res.map(|_| ())
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -44,24 +44,22 @@ struct Digits<'a> {
     dp: i32,
 }
 
-/// Splits Rust's `{:e}` text (`-1.2345e-7`) into digits and point position.
-/// `scratch` receives the digits.
-fn parse_sci<'a>(text: &str, scratch: &'a mut Vec<u8>) -> Digits<'a> {
+/// Splits Rust's `{:e}` text (`-1.2345e-7`) into digits (written to
+/// `buf`, which must be at least as long as `text`) and point position.
+fn parse_sci<'a>(text: &str, buf: &'a mut [u8]) -> Digits<'a> {
     let text = text.strip_prefix('-').unwrap_or(text);
     let (mant, exp) = text.split_once('e').unwrap_or((text, "0"));
     let exp: i32 = exp.parse().unwrap_or(0);
-    scratch.clear();
-    scratch.extend(mant.bytes().filter(u8::is_ascii_digit));
-    while scratch.last() == Some(&b'0') {
-        scratch.pop();
+    let mut n = 0;
+    for c in mant.bytes().filter(u8::is_ascii_digit) {
+        buf[n] = c;
+        n += 1;
     }
-    if scratch.is_empty() {
-        return Digits { d: scratch, dp: 0 };
+    while n > 0 && buf[n - 1] == b'0' {
+        n -= 1;
     }
-    Digits {
-        d: scratch,
-        dp: exp + 1,
-    }
+    let dp = if n == 0 { 0 } else { exp + 1 };
+    Digits { d: &buf[..n], dp }
 }
 
 fn push_exp(out: &mut String, exp: i32, e: char) {
@@ -144,12 +142,12 @@ pub fn format_float(out: &mut String, v: f64, fmt: u8, prec: i64) {
         b'x' | b'X' => return fmt_x(out, v, prec, fmt == b'X'),
         _ => {}
     }
-    let mut scratch = Vec::new();
     if prec < 0 {
         let mut sb = StackBuf::new();
         if write!(sb, "{v:e}").is_err() {
             return;
         }
+        let mut scratch = [0u8; 40];
         let d = parse_sci(sb.as_str(), &mut scratch);
         let nd = d.d.len();
         match fmt {
@@ -172,6 +170,7 @@ pub fn format_float(out: &mut String, v: f64, fmt: u8, prec: i64) {
     match fmt {
         b'e' | b'E' => {
             let text = format!("{v:.prec$e}");
+            let mut scratch = vec![0u8; text.len()];
             let d = parse_sci(&text, &mut scratch);
             fmt_e(out, neg, &d, prec, fmt as char);
         }
@@ -182,6 +181,7 @@ pub fn format_float(out: &mut String, v: f64, fmt: u8, prec: i64) {
             // 'g'/'G' with a precision: round to `p` significant digits.
             let p = prec.max(1);
             let text = format!("{v:.*e}", p - 1);
+            let mut scratch = vec![0u8; text.len()];
             let d = parse_sci(&text, &mut scratch);
             let nd = d.d.len() as i64;
             let dp = d.dp as i64;

@@ -21,6 +21,16 @@ use crate::value::Value;
 /// What a pointer prints as where Go would print its address.
 pub const POINTER_PLACEHOLDER: u64 = 0xc000010000;
 
+/// How text/template prints the value of an action (`printableValue`, then
+/// `fmt.Fprint`): pointers are followed first (a nil one prints `<nil>`)
+/// and untyped nil (a missing or nil value) prints `<no value>`.
+pub fn write_printable(out: &mut String, v: &Value) {
+    match v.indirect() {
+        Value::Nil => out.push_str("<no value>"),
+        v => write_value(out, v),
+    }
+}
+
 /// Go's `fmt.Sprint(v)` (`%v`), appended to `out`.
 pub fn write_value(out: &mut String, v: &Value) {
     match v {
@@ -162,6 +172,15 @@ impl<'a> Printer<'a> {
         }
     }
 
+    /// No width, precision or flags that change how a number prints.
+    fn is_plain(&self) -> bool {
+        !self.f.wid_present
+            && !self.f.prec_present
+            && !self.f.plus
+            && !self.f.space
+            && !self.f.sharp
+    }
+
     // ---- padding -------------------------------------------------------
 
     fn write_padding(&mut self, n: usize) {
@@ -211,6 +230,16 @@ impl<'a> Printer<'a> {
 
     fn fmt_integer_base(&mut self, u: u64, base: u32, signed: bool, verb: char, digits: &[u8; 17]) {
         let negative = signed && (u as i64) < 0;
+        if base == 10 && self.is_plain() {
+            // The common case: no padding, sign or prefix to compute.
+            let mut b = itoa::Buffer::new();
+            if signed {
+                self.out.push_str(b.format(u as i64));
+            } else {
+                self.out.push_str(b.format(u));
+            }
+            return;
+        }
         let u = if negative {
             (u as i64).unsigned_abs()
         } else {
@@ -328,6 +357,11 @@ impl<'a> Printer<'a> {
     // ---- floats --------------------------------------------------------
 
     fn fmt_float(&mut self, v: f64, verb: u8, default_prec: i64) {
+        if verb == b'g' && default_prec < 0 && self.is_plain() {
+            // `%v`: Go prints the number without its `+` (Inf keeps it).
+            float::format_float(self.out, v, b'g', -1);
+            return;
+        }
         let prec = if self.f.prec_present {
             self.f.prec as i64
         } else {

@@ -66,9 +66,9 @@ pub enum Node {
     With(BranchNode),
     /// `{{template "name" pipeline}}` (also the call half of `{{block}}`).
     Template(TemplateNode),
-    /// `{{break}}` inside a range.
+    /// `{{break}}` inside a range (the span is that of the keyword, Go's position).
     Break(Span),
-    /// `{{continue}}` inside a range.
+    /// `{{continue}}` inside a range (the span is that of the keyword, Go's position).
     Continue(Span),
 }
 

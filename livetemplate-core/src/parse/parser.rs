@@ -19,7 +19,7 @@ type PResult<T> = Result<T, Error>;
 
 /// Deepest nesting of control structures and parentheses accepted. Go has
 /// no limit; we stop before the native stack could overflow.
-const MAX_DEPTH: u32 = 400;
+const MAX_DEPTH: u32 = 100;
 
 /// What `textOrAction` found: a node, or the `{{end}}` / `{{else}}` that
 /// closes the current list.
@@ -373,7 +373,7 @@ impl<'s, 'o> Parser<'s, 'o> {
         let t = self.next_non_space();
         let node = match t.kind {
             TokenKind::Block => self.block_control(start)?,
-            TokenKind::Break | TokenKind::Continue => self.break_control(start, t.kind)?,
+            TokenKind::Break | TokenKind::Continue => self.break_control(t)?,
             TokenKind::Else => return Ok(Item::Term(self.else_control(start)?)),
             TokenKind::End => {
                 let t = self.expect(TokenKind::RightDelim, "end")?;
@@ -405,7 +405,8 @@ impl<'s, 'o> Parser<'s, 'o> {
         Ok(Item::Node(node))
     }
 
-    fn break_control(&mut self, start: u32, kind: TokenKind) -> PResult<Node> {
+    fn break_control(&mut self, kw: Token) -> PResult<Node> {
+        let kind = kw.kind;
         let word = if kind == TokenKind::Break {
             "break"
         } else {
@@ -418,7 +419,8 @@ impl<'s, 'o> Parser<'s, 'o> {
         if self.range_depth == 0 {
             return Err(self.errorf(format_args!("{{{{{word}}}}} outside {{{{range}}}}")));
         }
-        let s = Span { start, end: t.end };
+        // Go's position of break/continue is its keyword.
+        let s = span(kw);
         Ok(if kind == TokenKind::Break {
             Node::Break(s)
         } else {

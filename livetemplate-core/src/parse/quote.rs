@@ -99,7 +99,7 @@ fn unquote_char(s: &str, quote: u8) -> Result<(Unquoted, &str), &'static str> {
             &s[1..],
         ));
     }
-    let Some(&e) = bytes.get(1) else {
+    let Some(&e) = bytes.get(1).filter(|e| e.is_ascii()) else {
         return Err(INVALID_SYNTAX);
     };
     let mut rest = &s[2..];
@@ -244,6 +244,7 @@ mod tests {
         assert_eq!(unquote(r#""\'""#), Err(INVALID_SYNTAX));
         assert_eq!(unquote(r#""\400""#), Err(INVALID_SYNTAX));
         assert_eq!(unquote(r#""\uD800""#), Err(INVALID_SYNTAX));
+        assert_eq!(unquote("\"\\ൕ\""), Err(INVALID_SYNTAX));
     }
 
     #[test]

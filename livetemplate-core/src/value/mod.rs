@@ -432,6 +432,16 @@ impl Value {
         self.len().map(|n| n == 0)
     }
 
+    /// Follows pointers like Go's `indirect`: the first value that is not
+    /// a non-nil pointer (so a nil pointer is returned as itself).
+    pub fn indirect(&self) -> &Value {
+        let mut v = self;
+        while let Value::Ptr(inner) = v {
+            v = inner;
+        }
+        v
+    }
+
     /// Whether this is untyped nil.
     pub fn is_nil(&self) -> bool {
         matches!(self, Value::Nil)
@@ -531,6 +541,15 @@ fn common_type_of<'a>(mut items: impl Iterator<Item = &'a Value>) -> Type {
         }
     }
     ty
+}
+
+/// Go's `%v` (see [`crate::gofmt::write_value`]).
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut s = String::new();
+        crate::gofmt::write_value(&mut s, self);
+        f.write_str(&s)
+    }
 }
 
 impl From<bool> for Value {

@@ -159,6 +159,11 @@ fn len_and_zero() {
     assert_eq!(json(r#"{"a":1}"#).len(), Some(1));
     assert_eq!(json("3").len(), None);
     assert_eq!(json(r#"{"$ptr":[1]}"#).len(), None);
+    assert_eq!(json(r#"{"$ptr":{"$ptr":[1]}}"#).indirect().len(), Some(1));
+    assert_eq!(
+        json(r#"{"$ptr":{"$nilptr":1}}"#).indirect(),
+        &Value::NilPtr(Type::Int)
+    );
     let st = json(r#"{"$struct":{"A":1,"B":"x","C":[1],"D":{"$ptr":1},"E":null}}"#);
     let zero = st.type_of().zero();
     let mut out = String::new();
@@ -205,6 +210,7 @@ fn key_order_is_fmtsort() {
     out.clear();
     crate::gofmt::write_value(&mut out, &m);
     assert_eq!(out, "map[false:0 true:1]");
+    assert_eq!(m.to_string(), "map[false:0 true:1]");
 }
 
 mod serde_input {

@@ -1,0 +1,666 @@
+//! Evaluation of pipelines, commands and operands (Go's `eval*` functions).
+
+use crate::error::Error;
+use crate::funcs::{Builtin, Func};
+use crate::parse::ast::{Arg, Command, NumberNode, Pipeline};
+use crate::value::{Type, Value};
+
+use super::display::Cursor;
+use super::{MissingKey, State};
+
+/// The result of evaluating an expression: Go's `reflect.Value` as far as
+/// the interpreter needs it. Values found in the data are borrowed; computed
+/// ones are owned. The `I*` variants are values held in an `interface{}`
+/// (elements of `[]any`, `map[string]any`, fields of type `any`): Go names
+/// their type `interface {}` in some errors. `Value::Nil` is a nil
+/// `interface{}`, which differs from `Invalid` ("no value") in a few error
+/// cases, as in Go.
+#[derive(Debug, Clone)]
+pub(crate) enum Ev<'d> {
+    /// No value (Go's zero `reflect.Value`).
+    Invalid,
+    /// A value borrowed from the data.
+    Ref(&'d Value),
+    /// A computed value.
+    Own(Value),
+    /// A borrowed value of static type `interface{}`.
+    IRef(&'d Value),
+    /// A computed value of static type `interface{}`.
+    IOwn(Value),
+}
+
+impl<'d> Ev<'d> {
+    /// A borrowed value, held in an interface when `iface`.
+    pub(crate) fn borrowed(v: &'d Value, iface: bool) -> Self {
+        if iface || matches!(v, Value::Nil) {
+            Ev::IRef(v)
+        } else {
+            Ev::Ref(v)
+        }
+    }
+
+    /// The value, `None` when there is none.
+    pub(crate) fn get(&self) -> Option<&Value> {
+        match self {
+            Ev::Invalid => None,
+            Ev::Ref(v) | Ev::IRef(v) => Some(v),
+            Ev::Own(v) | Ev::IOwn(v) => Some(v),
+        }
+    }
+
+    /// Whether the value's static type is `interface{}`.
+    pub(crate) fn is_iface(&self) -> bool {
+        matches!(self, Ev::IRef(_) | Ev::IOwn(_))
+    }
+
+    /// Go's "dig down into interface{}": a nil interface becomes no value,
+    /// another interface its concrete value.
+    pub(crate) fn dig(self) -> Self {
+        match self {
+            Ev::IRef(Value::Nil)
+            | Ev::IOwn(Value::Nil)
+            | Ev::Ref(Value::Nil)
+            | Ev::Own(Value::Nil) => Ev::Invalid,
+            Ev::IRef(v) => Ev::Ref(v),
+            Ev::IOwn(v) => Ev::Own(v),
+            other => other,
+        }
+    }
+
+    /// An owned copy (cheap: composites are reference counted).
+    pub(crate) fn into_value(self) -> Option<Value> {
+        match self {
+            Ev::Invalid => None,
+            Ev::Ref(v) | Ev::IRef(v) => Some(v.clone()),
+            Ev::Own(v) | Ev::IOwn(v) => Some(v),
+        }
+    }
+
+    /// The same value with an unrelated lifetime (borrowed values are cloned).
+    pub(crate) fn detach<'x>(self) -> Ev<'x> {
+        match self {
+            Ev::Invalid => Ev::Invalid,
+            Ev::Ref(v) => Ev::Own(v.clone()),
+            Ev::Own(v) => Ev::Own(v),
+            Ev::IRef(v) => Ev::IOwn(v.clone()),
+            Ev::IOwn(v) => Ev::IOwn(v),
+        }
+    }
+
+    /// This value as dot.
+    pub(crate) fn as_dot(&self) -> Dot<'_> {
+        match self {
+            Ev::Invalid => Dot::None,
+            Ev::Ref(v) => Dot::Val(v),
+            Ev::Own(v) => Dot::Val(v),
+            Ev::IRef(v) => Dot::Iface(v),
+            Ev::IOwn(v) => Dot::Iface(v),
+        }
+    }
+}
+
+/// Dot (Go's `.`), with the same distinctions as [`Ev`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Dot<'d> {
+    /// No value.
+    None,
+    /// A value.
+    Val(&'d Value),
+    /// A value of static type `interface{}`.
+    Iface(&'d Value),
+}
+
+impl<'d> Dot<'d> {
+    /// Dot for the top of an execution: untyped nil is no value.
+    pub(crate) fn root(v: &'d Value) -> Self {
+        match v {
+            Value::Nil => Dot::None,
+            v => Dot::Val(v),
+        }
+    }
+
+    /// The value, `None` when there is none.
+    pub(crate) fn get(self) -> Option<&'d Value> {
+        match self {
+            Dot::None => None,
+            Dot::Val(v) | Dot::Iface(v) => Some(v),
+        }
+    }
+}
+
+fn dot_ev(dot: Dot<'_>) -> Ev<'_> {
+    match dot {
+        Dot::None => Ev::Invalid,
+        Dot::Val(v) => Ev::Ref(v),
+        Dot::Iface(v) => Ev::IRef(v),
+    }
+}
+
+/// Applies `f` to the value inside `ev`, keeping borrowed results borrowed.
+pub(crate) fn project<'d, E>(
+    ev: Ev<'d>,
+    f: impl for<'x> FnOnce(Option<&'x Value>) -> Result<Ev<'x>, E>,
+) -> Result<Ev<'d>, E> {
+    match ev {
+        Ev::Invalid => f(None),
+        Ev::Ref(v) | Ev::IRef(v) => f(Some(v)),
+        Ev::Own(v) | Ev::IOwn(v) => f(Some(&v)).map(Ev::detach),
+    }
+}
+
+/// Whether untyped nil can be assigned to a parameter of type `t`.
+fn can_be_nil(t: &Type) -> bool {
+    matches!(t, Type::Any | Type::Slice(_) | Type::Map(..) | Type::Ptr(_))
+}
+
+fn type_name(v: &Value) -> String {
+    v.type_of().to_string()
+}
+
+fn arg_string(a: &Arg) -> String {
+    a.to_string()
+}
+
+/// A function resolved for a call.
+#[derive(Clone, Copy)]
+enum Callee<'f> {
+    Builtin(Builtin),
+    User(&'f Func),
+}
+
+impl<'t> State<'t> {
+    /// Evaluates `pipe` with dot `dot`: Go's value of the pipeline, with
+    /// declared variables pushed (or assigned) as Go does. `None` is "no
+    /// value". Callers that declare variables pop them with [`State::pop`].
+    pub fn eval_pipeline_value(
+        &mut self,
+        dot: &Value,
+        pipe: &'t Pipeline,
+    ) -> Result<Option<Value>, Error> {
+        let dot = Dot::root(dot);
+        Ok(self.eval_pipeline(dot, pipe)?.into_value())
+    }
+
+    pub(crate) fn eval_pipeline<'d>(
+        &mut self,
+        dot: Dot<'d>,
+        pipe: &'t Pipeline,
+    ) -> Result<Ev<'d>, Error> {
+        self.at = Cursor::Pipe(pipe);
+        let mut value: Option<Ev<'d>> = None;
+        for cmd in &pipe.cmds {
+            let v = self.eval_command(dot, cmd, value.take())?;
+            value = Some(v.dig());
+        }
+        let value = value.unwrap_or(Ev::Invalid);
+        for var in &pipe.decl {
+            let v = value.get().cloned();
+            if pipe.is_assign {
+                self.set_var(&var.name, v)?;
+            } else {
+                self.push_var(&var.name, v);
+            }
+        }
+        Ok(value)
+    }
+
+    fn not_a_function(&self, args: &'t [Arg], fin: &Option<Ev<'_>>) -> Result<(), Error> {
+        if args.len() > 1 || fin.is_some() {
+            return Err(self.error(format_args!(
+                "can't give argument to non-function {}",
+                arg_string(&args[0])
+            )));
+        }
+        Ok(())
+    }
+
+    fn eval_command<'d>(
+        &mut self,
+        dot: Dot<'d>,
+        cmd: &'t Command,
+        fin: Option<Ev<'d>>,
+    ) -> Result<Ev<'d>, Error> {
+        let Some(first) = cmd.args.first() else {
+            self.at = Cursor::Cmd(cmd);
+            return Err(self.error("empty command"));
+        };
+        match first {
+            Arg::Field { .. } => return self.eval_field_node(dot, first, &cmd.args, fin),
+            Arg::Chain { .. } => return self.eval_chain_node(dot, first, &cmd.args, fin),
+            Arg::Identifier { name, .. } => {
+                return self.eval_function(dot, first, name, Cursor::Cmd(cmd), &cmd.args[1..], fin);
+            }
+            Arg::Pipe(p) => {
+                self.not_a_function(&cmd.args, &fin)?;
+                return self.eval_pipeline(dot, p);
+            }
+            Arg::Variable { .. } => return self.eval_variable_node(dot, first, &cmd.args, fin),
+            _ => {}
+        }
+        self.at = Cursor::Arg(first);
+        self.not_a_function(&cmd.args, &fin)?;
+        match first {
+            Arg::Bool(_, b) => Ok(Ev::Own(Value::Bool(*b))),
+            Arg::Dot(_) => Ok(dot_ev(dot)),
+            Arg::Nil(_) => Err(self.error("nil is not a command")),
+            Arg::Number(n) => self.ideal_constant(first, n),
+            Arg::String { value, .. } => Ok(Ev::Own(Value::str(value))),
+            _ => Err(self.error(format_args!(
+                "can't evaluate command {:?}",
+                arg_string(first)
+            ))),
+        }
+    }
+
+    /// Go's `idealConstant`: the type of an untyped number comes from its syntax.
+    fn ideal_constant<'d>(&mut self, arg: &'t Arg, n: &NumberNode) -> Result<Ev<'d>, Error> {
+        self.at = Cursor::Arg(arg);
+        let text = n.text.as_str();
+        let is_hex_int = text.len() > 2
+            && text.as_bytes()[0] == b'0'
+            && matches!(text.as_bytes()[1], b'x' | b'X')
+            && !text.contains(['p', 'P']);
+        let is_rune = text.starts_with('\'');
+        if n.complex.is_some() && (n.is_char || text.ends_with('i')) {
+            return Err(self.error(format_args!("complex constant {text} is not supported")));
+        }
+        if let Some(f) = n.float {
+            if !is_hex_int && !is_rune && text.contains(['.', 'e', 'E', 'p', 'P']) {
+                return Ok(Ev::Own(Value::Float(f)));
+            }
+        }
+        if let Some(i) = n.int {
+            return Ok(Ev::Own(Value::Int(i)));
+        }
+        if n.uint.is_some() {
+            return Err(self.error(format_args!("{text} overflows int")));
+        }
+        Ok(Ev::Invalid)
+    }
+
+    fn eval_field_node<'d>(
+        &mut self,
+        dot: Dot<'d>,
+        field: &'t Arg,
+        args: &'t [Arg],
+        fin: Option<Ev<'d>>,
+    ) -> Result<Ev<'d>, Error> {
+        self.at = Cursor::Arg(field);
+        let Arg::Field { idents, .. } = field else {
+            unreachable!("eval_field_node on {field:?}")
+        };
+        self.eval_field_chain(dot_ev(dot), idents, args, fin)
+    }
+
+    fn eval_chain_node<'d>(
+        &mut self,
+        dot: Dot<'d>,
+        chain: &'t Arg,
+        args: &'t [Arg],
+        fin: Option<Ev<'d>>,
+    ) -> Result<Ev<'d>, Error> {
+        self.at = Cursor::Arg(chain);
+        let Arg::Chain { node, fields, .. } = chain else {
+            unreachable!("eval_chain_node on {chain:?}")
+        };
+        if fields.is_empty() {
+            return Err(self.error("internal error: no fields in evalChainNode"));
+        }
+        if let Arg::Nil(_) = **node {
+            return Err(self.error(format_args!(
+                "indirection through explicit nil in {}",
+                arg_string(chain)
+            )));
+        }
+        let recv = self.eval_arg(dot, node, None)?;
+        self.eval_field_chain(recv, fields, args, fin)
+    }
+
+    fn eval_variable_node<'d>(
+        &mut self,
+        dot: Dot<'d>,
+        var: &'t Arg,
+        args: &'t [Arg],
+        fin: Option<Ev<'d>>,
+    ) -> Result<Ev<'d>, Error> {
+        let _ = dot;
+        self.at = Cursor::Arg(var);
+        let Arg::Variable { name, fields, .. } = var else {
+            unreachable!("eval_variable_node on {var:?}")
+        };
+        let value = self.var_ev(name)?;
+        if fields.is_empty() {
+            self.not_a_function(args, &fin)?;
+            return Ok(value);
+        }
+        self.eval_field_chain(value, fields, args, fin)
+    }
+
+    fn eval_field_chain<'d>(
+        &mut self,
+        mut recv: Ev<'d>,
+        idents: &'t [String],
+        args: &'t [Arg],
+        fin: Option<Ev<'d>>,
+    ) -> Result<Ev<'d>, Error> {
+        let Some((last, init)) = idents.split_last() else {
+            return Ok(recv);
+        };
+        for name in init {
+            recv = self.eval_field(recv, name, false)?;
+        }
+        let has_args = args.len() > 1 || fin.is_some();
+        self.eval_field(recv, last, has_args)
+    }
+
+    /// Go's `evalField` (there are no methods): a struct field or a map
+    /// element, following pointers.
+    fn eval_field<'d>(&self, recv: Ev<'d>, name: &str, has_args: bool) -> Result<Ev<'d>, Error> {
+        if let Ev::Invalid = recv {
+            if self.opts.missing_key == MissingKey::Error {
+                let mut msg = String::from("nil data; no entry for key ");
+                crate::gofmt::quote::quote_into(&mut msg, name, false);
+                return Err(self.error(msg));
+            }
+            return Ok(Ev::Invalid);
+        }
+        let iface = recv.is_iface();
+        project(recv, |v| match v {
+            Some(v) => self.field_of(v, iface, name, has_args),
+            None => Ok(Ev::Invalid),
+        })
+    }
+
+    fn field_of<'v>(
+        &self,
+        orig: &'v Value,
+        iface: bool,
+        name: &str,
+        has_args: bool,
+    ) -> Result<Ev<'v>, Error> {
+        let type_name = |v: &Value| {
+            if iface {
+                "interface {}".to_string()
+            } else {
+                type_name(v)
+            }
+        };
+        let mut v = orig;
+        while let Value::Ptr(p) = v {
+            v = p;
+        }
+        match v {
+            Value::Nil => {
+                return Err(self.error(format_args!(
+                    "nil pointer evaluating {}.{name}",
+                    type_name(orig)
+                )));
+            }
+            Value::Struct(s) => {
+                if let Some(i) = s.ty.field_index(name) {
+                    if has_args {
+                        return Err(self.error(format_args!(
+                            "{name} has arguments but cannot be invoked as function"
+                        )));
+                    }
+                    return Ok(Ev::borrowed(&s.fields[i], s.ty.fields[i].1 == Type::Any));
+                }
+            }
+            Value::Map(m) if matches!(m.key, Type::String | Type::Any) => {
+                if has_args {
+                    return Err(
+                        self.error(format_args!("{name} is not a method but has arguments"))
+                    );
+                }
+                let found = if m.key == Type::String {
+                    m.get_str(name)
+                } else {
+                    m.entries
+                        .iter()
+                        .find(|(k, _)| matches!(k, Value::String(s) if &**s == name))
+                        .map(|(_, v)| v)
+                };
+                let iface = m.elem == Type::Any;
+                return match found {
+                    Some(x) => Ok(Ev::borrowed(x, iface)),
+                    None => match self.opts.missing_key {
+                        MissingKey::Default => Ok(Ev::Invalid),
+                        MissingKey::Zero if iface => Ok(Ev::IOwn(Value::Nil)),
+                        MissingKey::Zero => Ok(Ev::Own(m.elem.zero())),
+                        MissingKey::Error => {
+                            let mut msg = String::from("map has no entry for key ");
+                            crate::gofmt::quote::quote_into(&mut msg, name, false);
+                            Err(self.error(msg))
+                        }
+                    },
+                };
+            }
+            Value::NilPtr(t) => {
+                let no_such_field = matches!(t, Type::Struct(st) if st.field_index(name).is_none());
+                if !no_such_field {
+                    return Err(self.error(format_args!(
+                        "nil pointer evaluating {}.{name}",
+                        type_name(orig)
+                    )));
+                }
+            }
+            _ => {}
+        }
+        Err(self.error(format_args!(
+            "can't evaluate field {name} in type {}",
+            type_name(orig)
+        )))
+    }
+
+    fn eval_function<'d>(
+        &mut self,
+        dot: Dot<'d>,
+        ident: &'t Arg,
+        name: &'t str,
+        node: Cursor<'t>,
+        args: &'t [Arg],
+        fin: Option<Ev<'d>>,
+    ) -> Result<Ev<'d>, Error> {
+        self.at = Cursor::Arg(ident);
+        let funcs = self.funcs;
+        let callee = match funcs.user(name) {
+            Some(f) => Callee::User(f),
+            None => match Builtin::from_name(name) {
+                Some(b) => Callee::Builtin(b),
+                None => {
+                    let mut msg = String::new();
+                    crate::gofmt::quote::quote_into(&mut msg, name, false);
+                    msg.push_str(" is not a defined function");
+                    return Err(self.error(msg));
+                }
+            },
+        };
+        self.eval_call(dot, callee, node, name, args, fin)
+    }
+
+    /// Go's `evalCall`: argument count and type checks, then the call.
+    fn eval_call<'d>(
+        &mut self,
+        dot: Dot<'d>,
+        callee: Callee<'t>,
+        node: Cursor<'t>,
+        name: &str,
+        args: &'t [Arg],
+        fin: Option<Ev<'d>>,
+    ) -> Result<Ev<'d>, Error> {
+        let (fixed, variadic) = match callee {
+            Callee::Builtin(b) => b.arity(),
+            Callee::User(f) => (f.params().len(), f.rest().is_some()),
+        };
+        let num_in = args.len() + usize::from(fin.is_some());
+        if variadic {
+            if num_in < fixed {
+                return Err(self.error(format_args!(
+                    "wrong number of args for {name}: want at least {fixed} got {}",
+                    args.len()
+                )));
+            }
+        } else if num_in != fixed {
+            return Err(self.error(format_args!(
+                "wrong number of args for {name}: want {fixed} got {num_in}"
+            )));
+        }
+        let param_type = |i: usize| -> &Type {
+            match callee {
+                Callee::Builtin(b) => b.param_type(i),
+                Callee::User(f) => f.param_type(i),
+            }
+        };
+
+        // and/or short-circuit: arguments are evaluated lazily.
+        if let Callee::Builtin(b @ (Builtin::And | Builtin::Or)) = callee {
+            let want = b == Builtin::Or;
+            let mut v = Ev::Invalid;
+            for arg in args {
+                v = self.eval_arg(dot, arg, Some(&Type::Any))?;
+                if v.get().is_some_and(Value::truth) == want {
+                    return Ok(v);
+                }
+            }
+            if let Some(f) = fin {
+                v = f;
+            }
+            return Ok(v);
+        }
+
+        let mut argv: Vec<Ev<'d>> = Vec::with_capacity(num_in);
+        for (i, arg) in args.iter().enumerate() {
+            let v = self.eval_arg(dot, arg, Some(param_type(i)))?;
+            argv.push(v);
+        }
+        if let Some(f) = fin {
+            let t = param_type(num_in - 1);
+            let v = self.validate_type(f, Some(t))?;
+            argv.push(v);
+        }
+        let result = match callee {
+            Callee::Builtin(b) => self.call_builtin(b, argv),
+            Callee::User(f) => {
+                let vals: Vec<Value> = argv
+                    .into_iter()
+                    .map(|v| v.into_value().unwrap_or(Value::Nil))
+                    .collect();
+                f.call(&vals).map(Ev::Own)
+            }
+        };
+        result.map_err(|msg| {
+            self.at = node;
+            self.error(format_args!("error calling {name}: {msg}"))
+        })
+    }
+
+    /// Go's `evalArg`: evaluates an argument for a parameter of type `ty`
+    /// (`None`: untyped, as for the operand of a chain).
+    fn eval_arg<'d>(
+        &mut self,
+        dot: Dot<'d>,
+        arg: &'t Arg,
+        ty: Option<&Type>,
+    ) -> Result<Ev<'d>, Error> {
+        self.at = Cursor::Arg(arg);
+        let v = match arg {
+            Arg::Dot(_) => dot_ev(dot),
+            Arg::Nil(_) => {
+                return match ty {
+                    None | Some(Type::Any) => Ok(Ev::Invalid),
+                    Some(t) if can_be_nil(t) => Ok(Ev::Own(t.zero())),
+                    Some(t) => Err(self.error(format_args!("cannot assign nil to {t}"))),
+                };
+            }
+            Arg::Field { .. } => self.eval_field_node(dot, arg, std::slice::from_ref(arg), None)?,
+            Arg::Variable { .. } => self.eval_variable_node(dot, arg, &[], None)?,
+            Arg::Pipe(p) => self.eval_pipeline(dot, p)?,
+            Arg::Identifier { name, .. } => {
+                self.eval_function(dot, arg, name, Cursor::Arg(arg), &[], None)?
+            }
+            Arg::Chain { .. } => self.eval_chain_node(dot, arg, &[], None)?,
+            Arg::Bool(_, b) => {
+                return match ty {
+                    Some(Type::Bool | Type::Any) | None => Ok(Ev::Own(Value::Bool(*b))),
+                    Some(t) => self.literal_mismatch(arg, t),
+                };
+            }
+            Arg::Number(n) => {
+                return match ty {
+                    Some(Type::Any) | None => self.ideal_constant(arg, n),
+                    Some(Type::Int) => match n.int {
+                        Some(i) => Ok(Ev::Own(Value::Int(i))),
+                        None => Err(self.error(format_args!("expected integer; found {}", n.text))),
+                    },
+                    Some(Type::Uint) => match n.uint {
+                        Some(u) => Ok(Ev::Own(Value::Uint(u))),
+                        None => {
+                            Err(self
+                                .error(format_args!("expected unsigned integer; found {}", n.text)))
+                        }
+                    },
+                    Some(Type::Float) => match n.float {
+                        Some(f) => Ok(Ev::Own(Value::Float(f))),
+                        None => Err(self.error(format_args!("expected float; found {}", n.text))),
+                    },
+                    Some(t) => self.literal_mismatch(arg, t),
+                };
+            }
+            Arg::String { value, .. } => {
+                return match ty {
+                    Some(Type::String | Type::Any) | None => Ok(Ev::Own(Value::str(value))),
+                    Some(Type::Safe(k)) => Ok(Ev::Own(Value::safe(*k, value))),
+                    Some(t) => self.literal_mismatch(arg, t),
+                };
+            }
+        };
+        self.validate_type(v, ty)
+    }
+
+    fn literal_mismatch<'d>(&self, arg: &'t Arg, t: &Type) -> Result<Ev<'d>, Error> {
+        let s = arg_string(arg);
+        Err(match t {
+            Type::Bool => self.error(format_args!("expected bool; found {s}")),
+            Type::String | Type::Safe(_) => self.error(format_args!("expected string; found {s}")),
+            Type::Int => self.error(format_args!("expected integer; found {s}")),
+            Type::Uint => self.error(format_args!("expected unsigned integer; found {s}")),
+            Type::Float => self.error(format_args!("expected float; found {s}")),
+            t => self.error(format_args!("can't handle {s} for arg of type {t}")),
+        })
+    }
+
+    /// Go's `validateType`: the value must be assignable to `ty` (one
+    /// pointer indirection is allowed).
+    fn validate_type<'d>(&self, v: Ev<'d>, ty: Option<&Type>) -> Result<Ev<'d>, Error> {
+        let Some(ty) = ty else { return Ok(v) };
+        if *ty == Type::Any {
+            return Ok(v);
+        }
+        let Some(val) = v.get() else {
+            if can_be_nil(ty) {
+                return Ok(Ev::Own(ty.zero()));
+            }
+            return Err(self.error(format_args!("invalid value; expected {ty}")));
+        };
+        if val.has_type(ty) {
+            return Ok(v);
+        }
+        match val {
+            Value::Ptr(inner) if inner.has_type(ty) => {
+                return Ok(project(v, |p| match p {
+                    Some(Value::Ptr(inner)) => Ok::<_, ()>(Ev::Ref(inner)),
+                    _ => Ok(Ev::Invalid),
+                })
+                .unwrap_or(Ev::Invalid));
+            }
+            Value::NilPtr(t) if t == ty => {
+                return Err(self.error(format_args!("dereference of nil pointer of type {ty}")));
+            }
+            _ => {}
+        }
+        Err(self.error(format_args!(
+            "wrong type for value; expected {ty}; got {}",
+            type_name(val)
+        )))
+    }
+}
