@@ -27,7 +27,10 @@ impl Args {
                 } else if valued.contains(&name) {
                     let v = match inline {
                         Some(v) => v,
-                        None => it.next().ok_or_else(|| format!("--{name} needs a value"))?.clone(),
+                        None => it
+                            .next()
+                            .ok_or_else(|| format!("--{name} needs a value"))?
+                            .clone(),
                     };
                     out.options.push((name.to_string(), v));
                 } else {
@@ -47,12 +50,19 @@ impl Args {
 
     /// The last value of option `name`.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.options.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+        self.options
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
     }
 
     /// Every value of option `name`, in order.
     pub fn all(&self, name: &str) -> impl Iterator<Item = &str> {
-        self.options.iter().filter(move |(n, _)| n == name).map(|(_, v)| v.as_str())
+        self.options
+            .iter()
+            .filter(move |(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -67,7 +77,14 @@ mod tests {
     #[test]
     fn parses_switches_options_and_positionals() {
         let a = Args::parse(
-            &v(&["--text", "--name", "x", "--define=a=b.tmpl", "t.tmpl", "d.json"]),
+            &v(&[
+                "--text",
+                "--name",
+                "x",
+                "--define=a=b.tmpl",
+                "t.tmpl",
+                "d.json",
+            ]),
             &["text"],
             &["name", "define"],
         )

@@ -67,12 +67,17 @@ fn run_case(case: &Case) -> Run {
         _ => Mode::Html,
     };
     let name = case.name.as_deref().unwrap_or("main");
-    let err = |e: String| Run { outcome: Outcome::Error(e), chains: None };
+    let err = |e: String| Run {
+        outcome: Outcome::Error(e),
+        chains: None,
+    };
     let mut funcs = FuncMap::builtins();
     let helpers = oracle_helpers();
     for f in &case.funcs {
-        match helpers.get(f) {
-            Some(func) => funcs.insert(f, func.clone()),
+        match helpers.user(f) {
+            Some(func) => {
+                funcs.insert(f.as_str(), func.clone());
+            }
             None => return err(format!("unknown helper func {f:?}")),
         }
     }
@@ -96,7 +101,10 @@ fn run_case(case: &Case) -> Run {
         }
     }
     if case.parse_only {
-        return Run { outcome: Outcome::Output(String::new()), chains: None };
+        return Run {
+            outcome: Outcome::Output(String::new()),
+            chains: None,
+        };
     }
     let data_text = case.data.to_string();
     let data = if case.untyped {
@@ -168,7 +176,10 @@ pub fn run(argv: &[String]) -> Result<ExitCode, String> {
         return Err("conformance needs one CASES.json".into());
     };
     let floor: Option<usize> = match args.get("floor") {
-        Some(f) => Some(f.parse().map_err(|_| format!("--floor wants a number, got {f:?}"))?),
+        Some(f) => Some(
+            f.parse()
+                .map_err(|_| format!("--floor wants a number, got {f:?}"))?,
+        ),
         None => None,
     };
     let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
@@ -183,7 +194,8 @@ pub fn run(argv: &[String]) -> Result<ExitCode, String> {
     let mut chains_checked = 0usize;
     for case in &cases {
         let mode = case.mode.clone().unwrap_or_else(|| "html".into());
-        if mode_filter.is_some_and(|m| m != mode) || id_filter.is_some_and(|f| !case.id.contains(f)) {
+        if mode_filter.is_some_and(|m| m != mode) || id_filter.is_some_and(|f| !case.id.contains(f))
+        {
             continue;
         }
         let run = catch_unwind(AssertUnwindSafe(|| run_case(case))).unwrap_or_else(|_| Run {
@@ -204,7 +216,11 @@ pub fn run(argv: &[String]) -> Result<ExitCode, String> {
         }
         let ok = verdict.is_none();
         for tally in [&mut total, by_mode.entry(mode).or_default()] {
-            if ok { tally.passed += 1 } else { tally.failed += 1 }
+            if ok {
+                tally.passed += 1
+            } else {
+                tally.failed += 1
+            }
         }
         for tag in &case.constructs {
             let t = by_tag.entry(tag.clone()).or_default();
@@ -221,7 +237,12 @@ pub fn run(argv: &[String]) -> Result<ExitCode, String> {
     println!("pass rate by construct:");
     for (tag, t) in &by_tag {
         let n = t.passed + t.failed;
-        println!("  {tag:<28} {:>4}/{:<4} {:>5.1}%", t.passed, n, 100.0 * t.passed as f64 / n as f64);
+        println!(
+            "  {tag:<28} {:>4}/{:<4} {:>5.1}%",
+            t.passed,
+            n,
+            100.0 * t.passed as f64 / n as f64
+        );
     }
     for (mode, t) in &by_mode {
         println!("{mode} mode: {} passed, {} failed", t.passed, t.failed);
@@ -234,5 +255,9 @@ pub fn run(argv: &[String]) -> Result<ExitCode, String> {
         Some(f) => total.passed >= f,
         None => total.failed == 0,
     };
-    Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }

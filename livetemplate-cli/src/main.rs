@@ -4,6 +4,7 @@
 mod args;
 mod conformance;
 mod data;
+mod live;
 mod render;
 
 use std::process::ExitCode;
@@ -11,6 +12,8 @@ use std::process::ExitCode;
 const USAGE: &str = "\
 usage:
   livetemplate render [--text] [--name NAME] [--define NAME=FILE]... TEMPLATE DATA.json
+  livetemplate tree [--text] TEMPLATE DATA.json
+  livetemplate diff [--text] TEMPLATE STATE0.json STATE1.json ...
   livetemplate conformance [--floor N] [--verbose] [--chains] CASES.json
   livetemplate help";
 
@@ -23,6 +26,8 @@ fn main() -> ExitCode {
     let result = match cmd.as_str() {
         "render" => render::run(rest),
         "conformance" => conformance::run(rest),
+        "tree" => live::tree(rest),
+        "diff" => live::diff(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)

@@ -14,7 +14,11 @@ pub fn run(argv: &[String]) -> Result<ExitCode, String> {
     let [template_path, data_path] = args.positional.as_slice() else {
         return Err("render needs TEMPLATE and DATA.json".into());
     };
-    let mode = if args.has("text") { Mode::Text } else { Mode::Html };
+    let mode = if args.has("text") {
+        Mode::Text
+    } else {
+        Mode::Html
+    };
     let name = args.get("name").unwrap_or("main");
     let mut tpl = Template::new(name, mode);
     let source = read_source(template_path)?;
@@ -43,12 +47,16 @@ pub fn run(argv: &[String]) -> Result<ExitCode, String> {
     match compiled.execute(&data) {
         Ok(out) => {
             let mut stdout = std::io::stdout().lock();
-            stdout.write_all(out.as_bytes()).map_err(|e| e.to_string())?;
+            stdout
+                .write_all(out.as_bytes())
+                .map_err(|e| e.to_string())?;
             Ok(ExitCode::SUCCESS)
         }
         Err(failure) => {
             let mut stdout = std::io::stdout().lock();
-            stdout.write_all(failure.partial.as_bytes()).map_err(|e| e.to_string())?;
+            stdout
+                .write_all(failure.partial.as_bytes())
+                .map_err(|e| e.to_string())?;
             eprintln!("{}", failure.error);
             Ok(ExitCode::FAILURE)
         }

@@ -80,9 +80,16 @@ pub enum Slot {
 /// Compiles template `entry` of `set` (already escaped in html mode).
 pub fn compile(set: &TemplateSet, entry: &str) -> Result<(Vec<Block>, BlockId)> {
     let Some(tree) = set.get(entry) else {
-        return Err(Error::new(ErrorKind::Exec, format!("template: no template {entry:?} associated with template {entry:?}")));
+        return Err(Error::new(
+            ErrorKind::Exec,
+            format!("template: no template {entry:?} associated with template {entry:?}"),
+        ));
     };
-    let mut c = Compiler { set, blocks: Vec::new(), templates: HashMap::new() };
+    let mut c = Compiler {
+        set,
+        blocks: Vec::new(),
+        templates: HashMap::new(),
+    };
     let root = c.template_block(&tree.name, &tree.root);
     Ok((c.blocks, root))
 }
@@ -101,10 +108,16 @@ struct Builder {
 
 impl Builder {
     fn new() -> Self {
-        Builder { parts: vec![String::new()], ops: Vec::new() }
+        Builder {
+            parts: vec![String::new()],
+            ops: Vec::new(),
+        }
     }
     fn text(&mut self, t: &str) {
-        self.parts.last_mut().expect("parts is never empty").push_str(t);
+        self.parts
+            .last_mut()
+            .expect("parts is never empty")
+            .push_str(t);
     }
     fn slot(&mut self, s: Slot) {
         self.ops.push(Op::Slot(s));
@@ -114,7 +127,10 @@ impl Builder {
 
 impl Compiler<'_> {
     fn alloc(&mut self) -> BlockId {
-        self.blocks.push(Block { statics: Statics::new(vec![String::new()], 0), ops: Vec::new() });
+        self.blocks.push(Block {
+            statics: Statics::new(vec![String::new()], 0),
+            ops: Vec::new(),
+        });
         self.blocks.len() - 1
     }
 
@@ -137,7 +153,10 @@ impl Compiler<'_> {
     fn fill(&mut self, id: BlockId, list: &List) {
         let mut b = Builder::new();
         self.nodes(&mut b, list);
-        self.blocks[id] = Block { statics: Statics::new(b.parts, id as u64 + 1), ops: b.ops };
+        self.blocks[id] = Block {
+            statics: Statics::new(b.parts, id as u64 + 1),
+            ops: b.ops,
+        };
     }
 
     fn nodes(&mut self, b: &mut Builder, list: &List) {
@@ -156,8 +175,15 @@ impl Compiler<'_> {
                     b.slot(s)
                 }
                 Node::Template(t) => {
-                    let block = self.set.get(&t.name).cloned().map(|tree| self.template_block(&tree.name, &tree.root));
-                    b.slot(Slot::Call { node: t.clone(), block })
+                    let block = self
+                        .set
+                        .get(&t.name)
+                        .cloned()
+                        .map(|tree| self.template_block(&tree.name, &tree.root));
+                    b.slot(Slot::Call {
+                        node: t.clone(),
+                        block,
+                    })
                 }
                 // Only reachable outside an opaque range body, which the parser rejects.
                 Node::Break(_) | Node::Continue(_) => {}
@@ -170,7 +196,12 @@ impl Compiler<'_> {
         let otherwise = n.else_list.as_ref().map(|l| self.list_block(l));
         let text_only = self.blocks[then].slot_count() == 0
             && otherwise.is_none_or(|e| self.blocks[e].slot_count() == 0);
-        Slot::Branch { node: node.clone(), then, otherwise, text_only }
+        Slot::Branch {
+            node: node.clone(),
+            then,
+            otherwise,
+            text_only,
+        }
     }
 
     fn range(&mut self, n: &BranchNode) -> Slot {
@@ -178,12 +209,27 @@ impl Compiler<'_> {
         if breaks_loop(&n.list) {
             let body = self.alloc();
             let parts = vec![String::new(), String::new()];
-            self.blocks[body] = Block { statics: Statics::new(parts, body as u64 + 1), ops: Vec::new() };
-            return Slot::Range { node: n.clone(), body, otherwise, key_slot: None, opaque_items: true };
+            self.blocks[body] = Block {
+                statics: Statics::new(parts, body as u64 + 1),
+                ops: Vec::new(),
+            };
+            return Slot::Range {
+                node: n.clone(),
+                body,
+                otherwise,
+                key_slot: None,
+                opaque_items: true,
+            };
         }
         let body = self.list_block(&n.list);
         let key_slot = key_slot(&self.blocks[body]);
-        Slot::Range { node: n.clone(), body, otherwise, key_slot, opaque_items: false }
+        Slot::Range {
+            node: n.clone(),
+            body,
+            otherwise,
+            key_slot,
+            opaque_items: false,
+        }
     }
 }
 
@@ -191,7 +237,9 @@ impl Compiler<'_> {
 fn breaks_loop(list: &List) -> bool {
     list.nodes.iter().any(|n| match n {
         Node::Break(_) | Node::Continue(_) => true,
-        Node::If(b) | Node::With(b) => breaks_loop(&b.list) || b.else_list.as_ref().is_some_and(breaks_loop),
+        Node::If(b) | Node::With(b) => {
+            breaks_loop(&b.list) || b.else_list.as_ref().is_some_and(breaks_loop)
+        }
         Node::Range(b) => b.else_list.as_ref().is_some_and(breaks_loop),
         _ => false,
     })
@@ -202,7 +250,13 @@ fn breaks_loop(list: &List) -> bool {
 /// `>` yet, ending in ` data-key="`, and the slot must be a plain expression.
 fn key_slot(block: &Block) -> Option<usize> {
     let mut prefix = String::new();
-    for (i, part) in block.statics.parts.iter().enumerate().take(block.slot_count()) {
+    for (i, part) in block
+        .statics
+        .parts
+        .iter()
+        .enumerate()
+        .take(block.slot_count())
+    {
         prefix.push_str(part);
         let trimmed = prefix.trim_start();
         let tag_open = trimmed.starts_with('<')
@@ -212,7 +266,10 @@ fn key_slot(block: &Block) -> Option<usize> {
             return None;
         }
         if (part.ends_with(" data-key=\"") || part.ends_with(" data-key='"))
-            && matches!(block.ops.iter().filter(|o| matches!(o, Op::Slot(_))).nth(i), Some(Op::Slot(Slot::Expr(_))))
+            && matches!(
+                block.ops.iter().filter(|o| matches!(o, Op::Slot(_))).nth(i),
+                Some(Op::Slot(Slot::Expr(_)))
+            )
         {
             return Some(i);
         }

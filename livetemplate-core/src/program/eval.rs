@@ -31,7 +31,11 @@ impl Program {
     /// Compiles the slot tree of a compiled (parsed and escaped) template.
     pub fn new(compiled: Compiled) -> Result<Program> {
         let (blocks, root) = compile(compiled.set(), compiled.entry())?;
-        Ok(Program { compiled, blocks, root })
+        Ok(Program {
+            compiled,
+            blocks,
+            root,
+        })
     }
 
     /// The compiled template this program was built from.
