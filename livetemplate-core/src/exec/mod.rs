@@ -44,26 +44,32 @@ pub enum MissingKey {
     Error,
 }
 
-/// Execution options (Go's `Template.Option`).
+/// Execution options (Go's `Template.Option`, plus limits).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExecOptions {
     /// The `missingkey` behaviour.
     pub missing_key: MissingKey,
     /// Maximum nesting of `{{template}}` calls before execution fails with
-    /// `exceeded maximum template depth`. Go's value is [`MAX_EXEC_DEPTH`];
-    /// the default here is lower so that runaway recursion ends with that
-    /// error before it can overflow the native stack of a small thread.
+    /// `exceeded maximum template depth (N)`; Go's value
+    /// [`MAX_EXEC_DEPTH`] by default.
     pub max_depth: usize,
+    /// Native stack (in bytes) that nested template calls may use before
+    /// execution fails with the same error as [`ExecOptions::max_depth`].
+    /// This ends runaway recursion cleanly long before Go's depth limit
+    /// would be reached (and before a thread's stack would overflow); the
+    /// default, [`DEFAULT_STACK_LIMIT`], suits threads with 2 MiB stacks.
+    pub stack_limit: usize,
 }
 
-/// The default template nesting limit (see [`ExecOptions::max_depth`]).
-pub const DEFAULT_MAX_DEPTH: usize = 1000;
+/// The default [`ExecOptions::stack_limit`]: 1 MiB.
+pub const DEFAULT_STACK_LIMIT: usize = 1 << 20;
 
 impl Default for ExecOptions {
     fn default() -> Self {
         ExecOptions {
             missing_key: MissingKey::Default,
-            max_depth: DEFAULT_MAX_DEPTH,
+            max_depth: MAX_EXEC_DEPTH,
+            stack_limit: DEFAULT_STACK_LIMIT,
         }
     }
 }
@@ -208,6 +214,16 @@ pub struct State<'t> {
     base: usize,
     depth: usize,
     at: Cursor<'t>,
+    /// Address of a local of the frame that created the state, to measure
+    /// the native stack used by nested template calls.
+    stack_base: usize,
+}
+
+/// An address in the current stack frame (safe: the pointer is never used).
+#[inline(never)]
+fn stack_addr() -> usize {
+    let marker = 0u8;
+    std::hint::black_box(&marker) as *const u8 as usize
 }
 
 impl fmt::Debug for State<'_> {
@@ -244,6 +260,7 @@ impl<'t> State<'t> {
             base: 0,
             depth: 0,
             at: Cursor::None,
+            stack_base: stack_addr(),
         }
     }
 
@@ -366,7 +383,7 @@ impl<'t> State<'t> {
                     } else {
                         // html/template: the escaper chain decides the text.
                         let v = val.get().unwrap_or(&Value::Nil);
-                        out.push_str(&crate::escape::apply_chain(&a.escapers, v));
+                        crate::escape::apply_chain_into(out, &a.escapers, v);
                     }
                 }
             }
@@ -528,7 +545,9 @@ impl<'t> State<'t> {
             msg.push_str(" not defined");
             return Err(self.error(msg));
         };
-        if self.depth >= self.opts.max_depth {
+        if self.depth >= self.opts.max_depth
+            || stack_addr().abs_diff(self.stack_base) > self.opts.stack_limit
+        {
             return Err(self.error(format_args!(
                 "exceeded maximum template depth ({})",
                 self.opts.max_depth

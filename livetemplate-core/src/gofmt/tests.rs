@@ -1736,6 +1736,20 @@ mod props {
             prop_assert_eq!(shortest_e.parse::<f64>().ok().map(f64::to_bits), Some(v.to_bits()));
         }
 
+        /// The shortest digits have as many digits as Rust's `{:e}` (both
+        /// are shortest; they may differ only in a tie, see
+        /// `shortest_ties_like_go`).
+        #[test]
+        fn shortest_digits_are_shortest(bits in any::<u64>()) {
+            let v = f64::from_bits(bits);
+            prop_assume!(v.is_finite());
+            let mut ours = String::new();
+            float::format_float(&mut ours, v, b'e', -1);
+            let std = format!("{v:e}");
+            let count = |s: &str| s.split(['e', 'E']).next().unwrap().bytes().filter(u8::is_ascii_digit).count();
+            prop_assert_eq!(count(&ours), count(&std));
+        }
+
         /// `%.Nf` has exactly N decimals and is within half a unit of the
         /// last place; `%.Ng` has at most N significant digits.
         #[test]
@@ -2002,4 +2016,35 @@ fn oracle_flags_and_edges() {
         ),
         ("printf", "%v %[1]v %v", "[1, 2]", "1 1 2"),
     ]);
+}
+
+/// Floats whose shortest representation is a tie between two digit
+/// strings: Go picks the even one (Rust's `{:e}` would not). Expected
+/// output is Go's `strconv.FormatFloat(v, 'g', -1, 64)`.
+#[test]
+fn shortest_ties_like_go() {
+    let cases: &[(u64, &str)] = &[
+        (14056192954892710157, "-1.2405293741906592e+15"),
+        (4829103493235177698, "7.185365401720602e+14"),
+        (4831356154323131146, "1.0001191761662412e+15"),
+        (4829224927884398410, "7.337158713246492e+14"),
+        (4819280710859300420, "1.5414716250750612e+14"),
+        (4818264986306363112, "1.3157162929177162e+14"),
+        (4829819407095520866, "8.080257727149562e+14"),
+        (4820684087943708596, "1.9800269639526162e+14"),
+        (4829562121306288554, "7.758650490609172e+14"),
+        (4829381235239184842, "7.532542906729532e+14"),
+        (4828287787178457210, "6.165732830819992e+14"),
+        (4829754312747904786, "7.998889792629462e+14"),
+        (4828597813032418026, "6.553265148271012e+14"),
+        (4834809736517196253, "1.7377339940061352e+15"),
+        (4832387364184120105, "1.1321409107370982e+15"),
+        (4830344483641964610, "8.736603410204242e+14"),
+        (4830496198265639810, "8.926246689798242e+14"),
+    ];
+    for &(bits, want) in cases {
+        let mut out = String::new();
+        write_value(&mut out, &Value::Float(f64::from_bits(bits)));
+        assert_eq!(out, want, "bits {bits}");
+    }
 }
