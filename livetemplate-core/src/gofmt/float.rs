@@ -287,7 +287,7 @@ fn fmt_x(out: &mut String, v: f64, prec: i64, upper: bool) {
 /// are written as by [`format_float`]; callers must reject them first.
 pub fn format_float_json(out: &mut String, v: f64) {
     let abs = v.abs();
-    let exp_form = abs != 0.0 && (abs < 1e-6 || abs >= 1e21);
+    let exp_form = abs != 0.0 && !(1e-6..1e21).contains(&abs);
     let start = out.len();
     format_float(out, v, if exp_form { b'e' } else { b'f' }, -1);
     // Go's clean-up: `e-07` becomes `e-7`.
