@@ -88,13 +88,5 @@ fn lifecycle_and_rejections_are_logged_without_secrets() {
     }
 }
 
-#[test]
-fn silent_without_a_subscriber() {
-    // No subscriber installed: everything works and nothing is printed
-    // (tracing's no-op dispatcher); just exercise the logging paths.
-    let app = Application::new().unwrap();
-    let page = app.new_page(&common::placeholders("t", "x"), ()).unwrap();
-    assert!(app.get_page("garbage").is_err());
-    page.close();
-    assert_eq!(app.page_count(), 0);
-}
+// Only one test in this binary: tracing caches callsite interest process-wide,
+// and a test running concurrently without a subscriber can race with it.
