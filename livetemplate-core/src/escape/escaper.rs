@@ -33,6 +33,28 @@ const ALL: [Escaper; 18] = [
     Escaper::UrlQuery,
 ];
 
+/// Appends the output of `apply_chain(chain, value)` to `out`, without an
+/// intermediate string in the common case of one HTML escaper.
+pub fn apply_chain_into(out: &mut String, chain: &[Escaper], value: &Value) {
+    if let [single] = chain {
+        let table = match single {
+            Escaper::HtmlEscaper | Escaper::AttrEscaper | Escaper::RcdataEscaper => {
+                Some(html::Table::Html)
+            }
+            Escaper::NospaceEscaper => Some(html::Table::Nospace),
+            _ => None,
+        };
+        if let Some(table) = table {
+            let (s, t) = content::stringify(value);
+            if t != ContentType::Html {
+                html::html_replace_append(out, &s, table);
+                return;
+            }
+        }
+    }
+    out.push_str(&apply_chain(chain, value));
+}
+
 /// Runs `value` through `chain` like Go's rewritten pipeline
 /// `value | e1 | e2 ...`: the first escaper sees the typed value (so
 /// `template.HTML` etc. are honoured), later ones the previous output as a

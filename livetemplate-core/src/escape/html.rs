@@ -53,17 +53,30 @@ fn repl(table: Table, c: u8) -> Option<&'static str> {
 /// Go's `htmlReplacer`. Non-ASCII runes pass through, except that the
 /// unquoted-attribute tables encode U+FDD0..U+FDEF and U+FFF0..U+FFFF.
 pub(crate) fn html_replace(s: &str, table: Table) -> String {
+    let mut out = String::new();
+    if html_replace_into(&mut out, s, table) {
+        out
+    } else {
+        s.to_string()
+    }
+}
+
+/// Writes `s` escaped with `table` onto `out`, copying runs that need no
+/// escaping in one go. When `s` needs no escaping nothing is written and
+/// `false` is returned (see [`html_replace_append`]).
+fn html_replace_into(out: &mut String, s: &str, table: Table) -> bool {
     let bad_runes = matches!(table, Table::Html | Table::HtmlNorm);
     let b = s.as_bytes();
-    let mut out = String::new();
     let mut written = 0;
+    let mut any = false;
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
         if c < 0x80 {
             if let Some(r) = repl(table, c) {
-                if written == 0 {
+                if !any {
                     out.reserve(s.len() + 16);
+                    any = true;
                 }
                 out.push_str(&s[written..i]);
                 out.push_str(r);
@@ -76,8 +89,9 @@ pub(crate) fn html_replace(s: &str, table: Table) -> String {
             if let Some(ch) = s[i..].chars().next() {
                 let r = ch as u32;
                 if (0xfdd0..=0xfdef).contains(&r) || (0xfff0..=0xffff).contains(&r) {
-                    if written == 0 {
+                    if !any {
                         out.reserve(s.len() + 16);
+                        any = true;
                     }
                     out.push_str(&s[written..i]);
                     out.push_str(&format!("&#x{r:x};"));
@@ -89,11 +103,17 @@ pub(crate) fn html_replace(s: &str, table: Table) -> String {
         }
         i += 1;
     }
-    if written == 0 {
-        return s.to_string();
+    if any {
+        out.push_str(&s[written..]);
     }
-    out.push_str(&s[written..]);
-    out
+    any
+}
+
+/// Appends `s` escaped with `table` to `out`.
+pub(crate) fn html_replace_append(out: &mut String, s: &str, table: Table) {
+    if !html_replace_into(out, s, table) {
+        out.push_str(s);
+    }
 }
 
 /// Go's `stripTags`: the text content of an HTML fragment, without tags

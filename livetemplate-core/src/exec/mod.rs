@@ -383,7 +383,7 @@ impl<'t> State<'t> {
                     } else {
                         // html/template: the escaper chain decides the text.
                         let v = val.get().unwrap_or(&Value::Nil);
-                        out.push_str(&crate::escape::apply_chain(&a.escapers, v));
+                        crate::escape::apply_chain_into(out, &a.escapers, v);
                     }
                 }
             }

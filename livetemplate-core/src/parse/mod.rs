@@ -85,3 +85,6 @@ pub fn is_empty_tree(list: &List) -> bool {
         _ => false,
     })
 }
+
+#[cfg(test)]
+mod tests;
