@@ -279,3 +279,21 @@ fn fmt_x(out: &mut String, v: f64, prec: i64, upper: bool) {
     let mut b = itoa::Buffer::new();
     out.push_str(b.format(e));
 }
+
+/// Appends a finite float the way Go's `encoding/json` (and so
+/// html/template's JS value escaper) writes it: shortest digits, plain
+/// notation unless `|v| < 1e-6` or `|v| >= 1e21`, exponent without leading
+/// zero (`1e-7`, `1e+21`). Infinities and NaN, which JSON cannot carry,
+/// are written as by [`format_float`]; callers must reject them first.
+pub fn format_float_json(out: &mut String, v: f64) {
+    let abs = v.abs();
+    let exp_form = abs != 0.0 && !(1e-6..1e21).contains(&abs);
+    let start = out.len();
+    format_float(out, v, if exp_form { b'e' } else { b'f' }, -1);
+    // Go's clean-up: `e-07` becomes `e-7`.
+    let b = &out.as_bytes()[start..];
+    let n = b.len();
+    if exp_form && n >= 4 && b[n - 4] == b'e' && b[n - 3] == b'-' && b[n - 2] == b'0' {
+        out.remove(start + n - 2);
+    }
+}
