@@ -3,7 +3,8 @@
 //! functions); `data/go_parse_cases.json` records Go's error message, or the
 //! `String()` of each tree it produced. The cases are Go's own lexer and
 //! parser test tables, the parse errors of the conformance corpus, and edge
-//! cases of our own.
+//! cases of our own, plus a sample of randomly generated templates (one of
+//! each error kind found) from a differential run against Go.
 
 use livetemplate_core::parse::ast::{Arg, List, Node, Pipeline, Tree};
 use livetemplate_core::parse::{ParseOptions, parse};
@@ -155,7 +156,7 @@ fn parse_matches_go() {
         }
     }
     assert!(
-        compared_lines > 1500,
+        compared_lines > 3000,
         "only {compared_lines} lines compared"
     );
     assert!(

@@ -49,7 +49,7 @@ fn prepare_key(index: Option<&Value>, key: &Type) -> Result<Value, String> {
             _ => Err(format!("value is nil; should be of type {key}")),
         };
     };
-    if *key == Type::Any || v.has_type(key) {
+    if matches!(key, Type::Any) || v.has_type(key) {
         return Ok(v.clone());
     }
     match (v, key) {
@@ -186,26 +186,14 @@ impl State<'_> {
     pub(super) fn call_builtin<'d>(
         &self,
         b: Builtin,
-        mut argv: Vec<Ev<'d>>,
+        argv: &mut [Ev<'d>],
     ) -> Result<Ev<'d>, String> {
-        let bool_result = |r: Result<bool, String>| r.map(|t| Ev::Own(Value::Bool(t)));
-        let get = |i: usize| argv.get(i).and_then(Ev::get);
+        let take = |v: &mut Ev<'d>| std::mem::replace(v, Ev::Invalid);
         match b {
             // Handled lazily by the caller; kept total here.
-            Builtin::And | Builtin::Or => Ok(argv.pop().unwrap_or(Ev::Invalid)),
-            Builtin::Not => Ok(Ev::Own(Value::Bool(!get(0).is_some_and(Value::truth)))),
-            Builtin::Len => length(get(0)).map(Ev::Own),
-            Builtin::Eq => {
-                let rest: Vec<Option<&Value>> = argv.iter().skip(1).map(Ev::get).collect();
-                bool_result(compare::eq(get(0), &rest))
-            }
-            Builtin::Ne => bool_result(compare::ne(get(0), get(1))),
-            Builtin::Lt => bool_result(compare::lt(get(0), get(1))),
-            Builtin::Le => bool_result(compare::le(get(0), get(1))),
-            Builtin::Gt => bool_result(compare::gt(get(0), get(1))),
-            Builtin::Ge => bool_result(compare::ge(get(0), get(1))),
+            Builtin::And | Builtin::Or => return Ok(argv.last_mut().map_or(Ev::Invalid, take)),
             Builtin::Index => {
-                let mut iter = argv.into_iter();
+                let mut iter = argv.iter_mut().map(take);
                 let first = iter.next().unwrap_or(Ev::Invalid);
                 let mut item = project(first, |v| {
                     Ok::<_, String>(concrete(v).map_or(Ev::Invalid, Ev::Ref))
@@ -216,29 +204,48 @@ impl State<'_> {
                 for index in iter {
                     item = project(item, |v| index_one(v, index.get()))?;
                 }
-                Ok(item)
+                return Ok(item);
             }
+            _ => {}
+        }
+        let argv: &[Ev<'d>] = argv;
+        let bool_result = |r: Result<bool, String>| r.map(|t| Ev::Own(Value::Bool(t)));
+        let get = |i: usize| argv.get(i).and_then(Ev::get);
+        match b {
+            Builtin::And | Builtin::Or | Builtin::Index => Ok(Ev::Invalid), // handled above
+            Builtin::Not => Ok(Ev::Own(Value::Bool(!get(0).is_some_and(Value::truth)))),
+            Builtin::Len => length(get(0)).map(Ev::Own),
+            Builtin::Eq if argv.len() == 2 => bool_result(compare::eq(get(0), &[get(1)])),
+            Builtin::Eq => {
+                let rest: Vec<Option<&Value>> = argv.iter().skip(1).map(Ev::get).collect();
+                bool_result(compare::eq(get(0), &rest))
+            }
+            Builtin::Ne => bool_result(compare::ne(get(0), get(1))),
+            Builtin::Lt => bool_result(compare::lt(get(0), get(1))),
+            Builtin::Le => bool_result(compare::le(get(0), get(1))),
+            Builtin::Gt => bool_result(compare::gt(get(0), get(1))),
+            Builtin::Ge => bool_result(compare::ge(get(0), get(1))),
             Builtin::Slice => slice_item(get(0), &argv[1..]).map(Ev::Own),
             Builtin::Html => {
                 let mut out = String::new();
-                escapers::html_escape(&mut out, &eval_args(&argv));
+                escapers::html_escape(&mut out, &eval_args(argv));
                 Ok(Ev::Own(Value::str(&out)))
             }
             Builtin::Js => {
                 let mut out = String::new();
-                escapers::js_escape(&mut out, &eval_args(&argv));
+                escapers::js_escape(&mut out, &eval_args(argv));
                 Ok(Ev::Own(Value::str(&out)))
             }
             Builtin::Urlquery => {
                 let mut out = String::new();
-                escapers::url_query_escape(&mut out, &eval_args(&argv));
+                escapers::url_query_escape(&mut out, &eval_args(argv));
                 Ok(Ev::Own(Value::str(&out)))
             }
-            Builtin::Print => Ok(Ev::Own(Value::str(&gofmt::sprint(&values(&argv))))),
+            Builtin::Print => Ok(Ev::Own(Value::str(&gofmt::sprint(&values(argv))))),
             Builtin::EvalArgs => Ok(Ev::Own(Value::str(&crate::escape::eval_args(&values(
-                &argv,
+                argv,
             ))))),
-            Builtin::Println => Ok(Ev::Own(Value::str(&gofmt::sprintln(&values(&argv))))),
+            Builtin::Println => Ok(Ev::Own(Value::str(&gofmt::sprintln(&values(argv))))),
             Builtin::Printf => {
                 let format = get(0).and_then(Value::as_str).unwrap_or("");
                 Ok(Ev::Own(Value::str(&gofmt::sprintf(

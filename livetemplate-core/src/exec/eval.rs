@@ -328,29 +328,48 @@ impl<'t> State<'t> {
         let Arg::Variable { name, fields, .. } = var else {
             unreachable!("eval_variable_node on {var:?}")
         };
-        let value = self.var_ev(name)?;
         if fields.is_empty() {
+            let value = self.var_ev(name)?;
             self.not_a_function(args, &fin)?;
             return Ok(value);
         }
-        self.eval_field_chain(value, fields, args, fin)
+        // Walk the fields on the variable's value in place; only the result
+        // is copied out of the variable stack.
+        let has_args = args.len() > 1 || fin.is_some();
+        let var = self.find_var(name)?;
+        let recv = match &var.value {
+            None => Ev::Invalid,
+            Some(v) => Ev::borrowed(v, var.iface),
+        };
+        Ok(self.field_chain_ref(recv, fields, has_args)?.detach())
     }
 
-    fn eval_field_chain<'d>(
-        &mut self,
-        mut recv: Ev<'d>,
-        idents: &'t [String],
-        args: &'t [Arg],
-        fin: Option<Ev<'d>>,
-    ) -> Result<Ev<'d>, Error> {
+    /// [`State::eval_field_chain`] without moving the cursor: every step
+    /// borrows from `recv`.
+    fn field_chain_ref<'v>(
+        &self,
+        mut recv: Ev<'v>,
+        idents: &[String],
+        has_args: bool,
+    ) -> Result<Ev<'v>, Error> {
         let Some((last, init)) = idents.split_last() else {
             return Ok(recv);
         };
         for name in init {
             recv = self.eval_field(recv, name, false)?;
         }
-        let has_args = args.len() > 1 || fin.is_some();
         self.eval_field(recv, last, has_args)
+    }
+
+    fn eval_field_chain<'d>(
+        &mut self,
+        recv: Ev<'d>,
+        idents: &'t [String],
+        args: &'t [Arg],
+        fin: Option<Ev<'d>>,
+    ) -> Result<Ev<'d>, Error> {
+        let has_args = args.len() > 1 || fin.is_some();
+        self.field_chain_ref(recv, idents, has_args)
     }
 
     /// Go's `evalField` (there are no methods): a struct field or a map
@@ -403,7 +422,10 @@ impl<'t> State<'t> {
                             "{name} has arguments but cannot be invoked as function"
                         )));
                     }
-                    return Ok(Ev::borrowed(&s.fields[i], s.ty.fields[i].1 == Type::Any));
+                    return Ok(Ev::borrowed(
+                        &s.fields[i],
+                        matches!(s.ty.fields[i].1, Type::Any),
+                    ));
                 }
             }
             Value::Map(m) if matches!(m.key, Type::String | Type::Any) => {
@@ -412,7 +434,7 @@ impl<'t> State<'t> {
                         self.error(format_args!("{name} is not a method but has arguments"))
                     );
                 }
-                let found = if m.key == Type::String {
+                let found = if matches!(m.key, Type::String) {
                     m.get_str(name)
                 } else {
                     m.entries
@@ -420,7 +442,7 @@ impl<'t> State<'t> {
                         .find(|(k, _)| matches!(k, Value::String(s) if &**s == name))
                         .map(|(_, v)| v)
                 };
-                let iface = m.elem == Type::Any;
+                let iface = matches!(m.elem, Type::Any);
                 return match found {
                     Some(x) => Ok(Ev::borrowed(x, iface)),
                     None => match self.opts.missing_key {
@@ -528,22 +550,32 @@ impl<'t> State<'t> {
             return Ok(v);
         }
 
-        let mut argv: Vec<Ev<'d>> = Vec::with_capacity(num_in);
+        // Arguments live on the stack for the common small calls.
+        let mut inline: [Ev<'d>; 4] = [Ev::Invalid, Ev::Invalid, Ev::Invalid, Ev::Invalid];
+        let mut heap: Vec<Ev<'d>> = Vec::new();
+        let argv: &mut [Ev<'d>] = if num_in <= inline.len() {
+            &mut inline[..num_in]
+        } else {
+            heap.resize(num_in, Ev::Invalid);
+            &mut heap
+        };
         for (i, arg) in args.iter().enumerate() {
-            let v = self.eval_arg(dot, arg, Some(param_type(i)))?;
-            argv.push(v);
+            argv[i] = self.eval_arg(dot, arg, Some(param_type(i)))?;
         }
         if let Some(f) = fin {
             let t = param_type(num_in - 1);
-            let v = self.validate_type(f, Some(t))?;
-            argv.push(v);
+            argv[num_in - 1] = self.validate_type(f, Some(t))?;
         }
         let result = match callee {
             Callee::Builtin(b) => self.call_builtin(b, argv),
             Callee::User(f) => {
                 let vals: Vec<Value> = argv
-                    .into_iter()
-                    .map(|v| v.into_value().unwrap_or(Value::Nil))
+                    .iter_mut()
+                    .map(|v| {
+                        std::mem::replace(v, Ev::Invalid)
+                            .into_value()
+                            .unwrap_or(Value::Nil)
+                    })
                     .collect();
                 f.call(&vals).map(Ev::Own)
             }
@@ -633,7 +665,7 @@ impl<'t> State<'t> {
     /// pointer indirection is allowed).
     fn validate_type<'d>(&self, v: Ev<'d>, ty: Option<&Type>) -> Result<Ev<'d>, Error> {
         let Some(ty) = ty else { return Ok(v) };
-        if *ty == Type::Any {
+        if matches!(ty, Type::Any) {
             return Ok(v);
         }
         let Some(val) = v.get() else {

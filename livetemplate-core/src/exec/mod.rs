@@ -418,14 +418,7 @@ impl<'t> State<'t> {
     /// Go's `printValue`: pointers are followed, "no value" prints
     /// `<no value>`, everything else prints with `%v`.
     fn print_value(&self, v: Option<&Value>, out: &mut String) {
-        let mut v = v;
-        while let Some(Value::Ptr(p)) = v {
-            v = Some(p);
-        }
-        match v {
-            None | Some(Value::Nil) => out.push_str("<no value>"),
-            Some(v) => crate::gofmt::write_value(out, v),
-        }
+        crate::gofmt::write_printable(out, v.unwrap_or(&Value::Nil));
     }
 
     fn walk_if_or_with<'d>(
@@ -471,7 +464,7 @@ impl<'t> State<'t> {
         let mut ran = false;
         match v {
             Some(Value::Slice(s)) => {
-                let iface = s.elem == crate::value::Type::Any;
+                let iface = matches!(s.elem, crate::value::Type::Any);
                 for (i, item) in s.items.iter().enumerate() {
                     ran = true;
                     if self.one_iteration(
@@ -487,7 +480,7 @@ impl<'t> State<'t> {
                 }
             }
             Some(Value::Map(m)) => {
-                let iface = m.elem == crate::value::Type::Any;
+                let iface = matches!(m.elem, crate::value::Type::Any);
                 for (k, item) in &m.entries {
                     ran = true;
                     if self.one_iteration(ndecl, mark, || k.clone(), (item, iface), r, out)? {

@@ -1,42 +1,13 @@
 //! Go's `strconv.FormatFloat` for `float64` (formats `e E f g G b x X`).
 //!
-//! Digits come from Rust's float formatting, which like Go's is exact:
-//! `{:e}` gives the shortest digits that round-trip and `{:.N e}` /
-//! `{:.N}` round the exact binary value half-to-even, as Go's decimal
-//! conversion does. Only the layout (exponent form, thresholds) is Go's.
+//! Shortest digits come from `zmij` (already in the dependency graph
+//! through serde_json; a Schubfach-family algorithm that, like Go's Ryū,
+//! picks the shortest digits that round-trip, closest to the exact value).
+//! Digits for an explicit precision come from Rust's exact formatting:
+//! `{:.N e}` / `{:.N}` round the exact binary value half-to-even, as Go's
+//! decimal conversion does. Only the layout (exponent form, thresholds) is Go's.
 
 use std::fmt::Write;
-
-/// A stack buffer for short float texts.
-struct StackBuf {
-    buf: [u8; 40],
-    len: usize,
-}
-
-impl StackBuf {
-    fn new() -> Self {
-        StackBuf {
-            buf: [0; 40],
-            len: 0,
-        }
-    }
-    fn as_str(&self) -> &str {
-        std::str::from_utf8(&self.buf[..self.len]).unwrap_or("")
-    }
-}
-
-impl Write for StackBuf {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        let end = self.len + s.len();
-        if end > self.buf.len() {
-            return Err(std::fmt::Error);
-        }
-        self.buf[self.len..end].copy_from_slice(s.as_bytes());
-        self.len = end;
-        Ok(())
-    }
-}
-
 /// Decimal digits `d[0] d[1] ... d[nd-1]` with the decimal point after
 /// `dp` digits (Go's `decimalSlice`); no trailing zeros; zero has `nd == 0`.
 struct Digits<'a> {
@@ -44,21 +15,31 @@ struct Digits<'a> {
     dp: i32,
 }
 
-/// Splits Rust's `{:e}` text (`-1.2345e-7`) into digits (written to
-/// `buf`, which must be at least as long as `text`) and point position.
-fn parse_sci<'a>(text: &str, buf: &'a mut [u8]) -> Digits<'a> {
+/// Splits a decimal text in any layout (`-0.00123`, `123.0`, `1.5e-7`,
+/// `1e21`) into significant digits (written to `buf`, at least as long as
+/// `text`) and point position.
+fn parse_plain<'a>(text: &str, buf: &'a mut [u8]) -> Digits<'a> {
     let text = text.strip_prefix('-').unwrap_or(text);
-    let (mant, exp) = text.split_once('e').unwrap_or((text, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
+    let (mant, exp) = text.split_once(['e', 'E']).unwrap_or((text, "0"));
+    let exp: i32 = exp.strip_prefix('+').unwrap_or(exp).parse().unwrap_or(0);
+    let (int, frac) = mant.split_once('.').unwrap_or((mant, ""));
     let mut n = 0;
-    for c in mant.bytes().filter(u8::is_ascii_digit) {
+    let mut dp = int.len() as i32 + exp;
+    for c in int.bytes().chain(frac.bytes()) {
+        if n == 0 && c == b'0' {
+            // A leading zero moves the point left instead.
+            dp -= 1;
+            continue;
+        }
         buf[n] = c;
         n += 1;
     }
     while n > 0 && buf[n - 1] == b'0' {
         n -= 1;
     }
-    let dp = if n == 0 { 0 } else { exp + 1 };
+    if n == 0 {
+        dp = 0;
+    }
     Digits { d: &buf[..n], dp }
 }
 
@@ -143,12 +124,15 @@ pub fn format_float(out: &mut String, v: f64, fmt: u8, prec: i64) {
         _ => {}
     }
     if prec < 0 {
-        let mut sb = StackBuf::new();
-        if write!(sb, "{v:e}").is_err() {
-            return;
-        }
-        let mut scratch = [0u8; 40];
-        let d = parse_sci(sb.as_str(), &mut scratch);
+        let mut zb = zmij::Buffer::new();
+        let text = zb.format_finite(v);
+        // zmij's longest output is 24 bytes (`-2.2250738585072014e-308`).
+        let mut scratch = [0u8; 32];
+        let d = if text.len() <= scratch.len() {
+            parse_plain(text, &mut scratch)
+        } else {
+            Digits { d: &[], dp: 0 }
+        };
         let nd = d.d.len();
         match fmt {
             b'e' | b'E' => fmt_e(out, neg, &d, nd.saturating_sub(1), fmt as char),
@@ -171,7 +155,7 @@ pub fn format_float(out: &mut String, v: f64, fmt: u8, prec: i64) {
         b'e' | b'E' => {
             let text = format!("{v:.prec$e}");
             let mut scratch = vec![0u8; text.len()];
-            let d = parse_sci(&text, &mut scratch);
+            let d = parse_plain(&text, &mut scratch);
             fmt_e(out, neg, &d, prec, fmt as char);
         }
         b'f' => {
@@ -182,7 +166,7 @@ pub fn format_float(out: &mut String, v: f64, fmt: u8, prec: i64) {
             let p = prec.max(1);
             let text = format!("{v:.*e}", p - 1);
             let mut scratch = vec![0u8; text.len()];
-            let d = parse_sci(&text, &mut scratch);
+            let d = parse_plain(&text, &mut scratch);
             let nd = d.d.len() as i64;
             let dp = d.dp as i64;
             let mut eprec = p as i64;
@@ -294,4 +278,22 @@ fn fmt_x(out: &mut String, v: f64, prec: i64, upper: bool) {
     }
     let mut b = itoa::Buffer::new();
     out.push_str(b.format(e));
+}
+
+/// Appends a finite float the way Go's `encoding/json` (and so
+/// html/template's JS value escaper) writes it: shortest digits, plain
+/// notation unless `|v| < 1e-6` or `|v| >= 1e21`, exponent without leading
+/// zero (`1e-7`, `1e+21`). Infinities and NaN, which JSON cannot carry,
+/// are written as by [`format_float`]; callers must reject them first.
+pub fn format_float_json(out: &mut String, v: f64) {
+    let abs = v.abs();
+    let exp_form = abs != 0.0 && !(1e-6..1e21).contains(&abs);
+    let start = out.len();
+    format_float(out, v, if exp_form { b'e' } else { b'f' }, -1);
+    // Go's clean-up: `e-07` becomes `e-7`.
+    let b = &out.as_bytes()[start..];
+    let n = b.len();
+    if exp_form && n >= 4 && b[n - 4] == b'e' && b[n - 3] == b'-' && b[n - 2] == b'0' {
+        out.remove(start + n - 2);
+    }
 }

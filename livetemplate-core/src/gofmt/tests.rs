@@ -1736,6 +1736,20 @@ mod props {
             prop_assert_eq!(shortest_e.parse::<f64>().ok().map(f64::to_bits), Some(v.to_bits()));
         }
 
+        /// The shortest digits have as many digits as Rust's `{:e}` (both
+        /// are shortest; they may differ only in a tie, see
+        /// `shortest_ties_like_go`).
+        #[test]
+        fn shortest_digits_are_shortest(bits in any::<u64>()) {
+            let v = f64::from_bits(bits);
+            prop_assume!(v.is_finite());
+            let mut ours = String::new();
+            float::format_float(&mut ours, v, b'e', -1);
+            let std = format!("{v:e}");
+            let count = |s: &str| s.split(['e', 'E']).next().unwrap().bytes().filter(u8::is_ascii_digit).count();
+            prop_assert_eq!(count(&ours), count(&std));
+        }
+
         /// `%.Nf` has exactly N decimals and is within half a unit of the
         /// last place; `%.Ng` has at most N significant digits.
         #[test]
@@ -2002,4 +2016,63 @@ fn oracle_flags_and_edges() {
         ),
         ("printf", "%v %[1]v %v", "[1, 2]", "1 1 2"),
     ]);
+}
+
+/// Floats whose shortest representation is a tie between two digit
+/// strings: Go picks the even one (Rust's `{:e}` would not). Expected
+/// output is Go's `strconv.FormatFloat(v, 'g', -1, 64)`.
+#[test]
+fn shortest_ties_like_go() {
+    let cases: &[(u64, &str)] = &[
+        (14056192954892710157, "-1.2405293741906592e+15"),
+        (4829103493235177698, "7.185365401720602e+14"),
+        (4831356154323131146, "1.0001191761662412e+15"),
+        (4829224927884398410, "7.337158713246492e+14"),
+        (4819280710859300420, "1.5414716250750612e+14"),
+        (4818264986306363112, "1.3157162929177162e+14"),
+        (4829819407095520866, "8.080257727149562e+14"),
+        (4820684087943708596, "1.9800269639526162e+14"),
+        (4829562121306288554, "7.758650490609172e+14"),
+        (4829381235239184842, "7.532542906729532e+14"),
+        (4828287787178457210, "6.165732830819992e+14"),
+        (4829754312747904786, "7.998889792629462e+14"),
+        (4828597813032418026, "6.553265148271012e+14"),
+        (4834809736517196253, "1.7377339940061352e+15"),
+        (4832387364184120105, "1.1321409107370982e+15"),
+        (4830344483641964610, "8.736603410204242e+14"),
+        (4830496198265639810, "8.926246689798242e+14"),
+    ];
+    for &(bits, want) in cases {
+        let mut out = String::new();
+        write_value(&mut out, &Value::Float(f64::from_bits(bits)));
+        assert_eq!(out, want, "bits {bits}");
+    }
+}
+
+/// Expected output from Go's `json.Marshal(float64)`.
+#[test]
+fn json_floats_like_encoding_json() {
+    let cases: &[(u64, &str)] = &[
+        (0, "0"),
+        (9223372036854775808, "-0"),
+        (4607182418800017408, "1"),
+        (13832806255468478464, "-1.5"),
+        (4906019910204099648, "100000000000000000000"),
+        (4921056587992461136, "1e+21"),
+        (4923652838987019132, "1.5e+21"),
+        (4517329193108106637, "0.000001"),
+        (4517324470741623768, "9.99e-7"),
+        (4502148214488346440, "1e-7"),
+        (4728057454355546112, "123456789.125"),
+        (1, "5e-324"),
+        (9218868437227405311, "1.7976931348623157e+308"),
+        (14056192954892710157, "-1240529374190659.2"),
+        (4457293557087583675, "1e-10"),
+        (3112211983629209578, "1.2e-100"),
+    ];
+    for &(bits, want) in cases {
+        let mut out = String::from("x");
+        float::format_float_json(&mut out, f64::from_bits(bits));
+        assert_eq!(&out[1..], want, "bits {bits}");
+    }
 }

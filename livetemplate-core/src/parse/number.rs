@@ -2,7 +2,7 @@
 //! following `strconv.ParseInt`/`ParseUint`/`ParseFloat` with base 0.
 
 use super::ast::{NumberNode, Span};
-use super::quote::{go_quote, unquote_char_constant};
+use super::quote::{INVALID_SYNTAX, go_quote, unquote_char_constant};
 use crate::lex::TokenKind;
 
 /// Builds the number node for a `Number`, `Complex` or `CharConstant` token,
@@ -88,33 +88,114 @@ fn simplify_complex(n: &mut NumberNode) {
     }
 }
 
+/// `fmt.Sscan(text, &complex128)`, as Go's parser uses for `1+2i`: the
+/// scanner's token rules first (`complexTokens`), then `convertFloat`.
 fn parse_complex(text: &str) -> Result<(f64, f64), String> {
-    // The lexer guarantees `real` `+|-` `imag` `i`; split at the sign that
-    // starts the imaginary part (not one inside an exponent).
-    let b = text.as_bytes();
-    let mut split = None;
-    for i in (1..b.len()).rev() {
-        if (b[i] == b'+' || b[i] == b'-') && !matches!(b[i - 1], b'e' | b'E' | b'p' | b'P') {
-            split = Some(i);
-            break;
+    const COMPLEX_ERROR: &str = "syntax error scanning complex number";
+    let mut s = Scan {
+        b: text.as_bytes(),
+        i: 0,
+        buf: String::new(),
+    };
+    let parens = s.accept("(");
+    let real = s.float_token();
+    s.buf.clear();
+    if !s.accept("+-") {
+        return Err(COMPLEX_ERROR.into());
+    }
+    let sign = std::mem::take(&mut s.buf);
+    let imag = sign + &s.float_token();
+    if !s.accept("i") || parens && !s.accept(")") {
+        return Err(COMPLEX_ERROR.into());
+    }
+    Ok((convert_float(&real)?, convert_float(&imag)?))
+}
+
+/// The bits of `fmt`'s scanner needed for complex constants.
+struct Scan<'a> {
+    b: &'a [u8],
+    i: usize,
+    buf: String,
+}
+
+impl Scan<'_> {
+    fn accept(&mut self, ok: &str) -> bool {
+        match self.b.get(self.i) {
+            Some(&c) if ok.as_bytes().contains(&c) => {
+                self.buf.push(c as char);
+                self.i += 1;
+                true
+            }
+            _ => false,
         }
     }
-    let bad = |part: &str| {
-        format!(
-            "strconv.ParseFloat: parsing {}: invalid syntax",
-            go_quote(part)
-        )
+
+    /// `fmt`'s `floatToken`.
+    fn float_token(&mut self) -> String {
+        self.buf.clear();
+        if self.accept("nN") && self.accept("aA") && self.accept("nN") {
+            return self.buf.clone();
+        }
+        self.accept("+-");
+        if self.accept("iI") && self.accept("nN") && self.accept("fF") {
+            return self.buf.clone();
+        }
+        let (mut digits, mut exp) = ("0123456789_", "eEpP");
+        if self.accept("0") && self.accept("xX") {
+            digits = "0123456789aAbBcCdDeEfF_";
+            exp = "pP";
+        }
+        while self.accept(digits) {}
+        if self.accept(".") {
+            while self.accept(digits) {}
+        }
+        if self.accept(exp) {
+            self.accept("+-");
+            while self.accept("0123456789_") {}
+        }
+        self.buf.clone()
+    }
+}
+
+/// `fmt`'s `convertFloat` (64-bit halves of a complex128).
+fn convert_float(s: &str) -> Result<f64, String> {
+    let float_err = |e: &str| format!("strconv.ParseFloat: parsing {}: {e}", go_quote(s));
+    if let Some(p) = s.find('p').filter(|_| !s.contains(['x', 'X'])) {
+        let f = parse_float_go(&s[..p]).map_err(float_err)?;
+        let m =
+            atoi(&s[p + 1..]).map_err(|e| format!("strconv.Atoi: parsing {}: {e}", go_quote(s)))?;
+        return Ok(ldexp(f, m));
+    }
+    parse_float_go(s).map_err(float_err)
+}
+
+/// `strconv.Atoi`.
+fn atoi(s: &str) -> Result<i64, &'static str> {
+    let (neg, digits) = match s.as_bytes().first() {
+        Some(b'+') => (false, &s[1..]),
+        Some(b'-') => (true, &s[1..]),
+        _ => (false, s),
     };
-    let Some(i) = split else {
-        return Err(bad(text));
-    };
-    let (re_text, im_text) = (
-        &text[..i],
-        text[i..].strip_suffix('i').unwrap_or(&text[i..]),
-    );
-    let re = parse_float(re_text).ok_or_else(|| bad(re_text))?;
-    let im = parse_float(im_text).ok_or_else(|| bad(im_text))?;
-    Ok((re, im))
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(INVALID_SYNTAX);
+    }
+    let v: i64 = digits.parse().map_err(|_| "value out of range")?;
+    Ok(if neg { -v } else { v })
+}
+
+fn ldexp(f: f64, mut e: i64) -> f64 {
+    let mut f = f;
+    while e > 0 && f.is_finite() && f != 0.0 {
+        let step = e.min(1000);
+        f *= 2f64.powi(step as i32);
+        e -= step;
+    }
+    while e < 0 && f != 0.0 {
+        let step = (-e).min(1000);
+        f /= 2f64.powi(step as i32);
+        e += step;
+    }
+    f
 }
 
 /// Go's `underscoreOK`: underscores only between digits (or after a base prefix).
@@ -212,13 +293,25 @@ pub fn parse_int(s: &str) -> Option<i64> {
     }
 }
 
-/// `strconv.ParseFloat(s, 64)` for the syntax the template lexer can produce
-/// (no `inf`/`nan`); `None` on a syntax or range error.
+/// `strconv.ParseFloat(s, 64)`; `None` on a syntax or range error.
 pub fn parse_float(s: &str) -> Option<f64> {
+    parse_float_go(s).ok()
+}
+
+/// `strconv.ParseFloat(s, 64)` with Go's error text (`invalid syntax`,
+/// `value out of range`).
+fn parse_float_go(s: &str) -> Result<f64, &'static str> {
+    if let Some(f) = special(s) {
+        return Ok(f);
+    }
+    let syntax = Err(INVALID_SYNTAX);
     let b = s.as_bytes();
     let mut i = 0;
     let mut neg = false;
-    match b.first()? {
+    let Some(first) = b.first() else {
+        return syntax;
+    };
+    match first {
         b'+' => i += 1,
         b'-' => {
             neg = true;
@@ -251,7 +344,7 @@ pub fn parse_float(s: &str) -> Option<f64> {
         i += 1;
     }
     if !saw_digits {
-        return None;
+        return syntax;
     }
     let mant_end = i;
     let exp_char = if hex { b'p' } else { b'e' };
@@ -268,7 +361,7 @@ pub fn parse_float(s: &str) -> Option<f64> {
             _ => {}
         }
         if !b.get(i).is_some_and(u8::is_ascii_digit) {
-            return None;
+            return syntax;
         }
         while i < b.len() && (b[i].is_ascii_digit() || b[i] == b'_') {
             if b[i] == b'_' {
@@ -280,21 +373,40 @@ pub fn parse_float(s: &str) -> Option<f64> {
         }
         exp *= esign;
     } else if hex {
-        return None; // A hexadecimal mantissa requires a 'p' exponent.
+        return syntax; // A hexadecimal mantissa requires a 'p' exponent.
     }
     if i != b.len() || underscores && !underscore_ok(s) {
-        return None;
+        return syntax;
     }
     let f = if hex {
         hex_float(&b[mant_start..mant_end], exp)
     } else {
         let clean: String = s[mant_start..].chars().filter(|&c| c != '_').collect();
-        clean.parse::<f64>().ok()?
+        match clean.parse::<f64>() {
+            Ok(f) => f,
+            Err(_) => return syntax,
+        }
     };
     if f.is_infinite() {
-        return None;
+        return Err("value out of range");
     }
-    Some(if neg { -f } else { f })
+    Ok(if neg { -f } else { f })
+}
+
+/// `inf`, `infinity`, `nan` with optional sign, case-insensitive.
+fn special(s: &str) -> Option<f64> {
+    let (sign, rest) = match s.as_bytes().first()? {
+        b'+' => (1.0, &s[1..]),
+        b'-' => (-1.0, &s[1..]),
+        _ => (1.0, s),
+    };
+    if rest.eq_ignore_ascii_case("inf") || rest.eq_ignore_ascii_case("infinity") {
+        Some(sign * f64::INFINITY)
+    } else if rest.eq_ignore_ascii_case("nan") && rest.len() == s.len() {
+        Some(f64::NAN)
+    } else {
+        None
+    }
 }
 
 fn hex_float(mant: &[u8], exp: i64) -> f64 {
