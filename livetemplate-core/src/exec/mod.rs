@@ -375,7 +375,12 @@ impl<'t> State<'t> {
             Node::Action(a) => {
                 self.at = Cursor::Node(node);
                 // Variables declared here persist until the enclosing end.
-                let val = self.eval_pipeline(dot, &a.pipe)?;
+                let at = if a.escapers.is_empty() {
+                    Cursor::Pipe(&a.pipe)
+                } else {
+                    Cursor::Escaped(a)
+                };
+                let val = self.eval_pipeline_at(dot, &a.pipe, at)?;
                 if a.pipe.decl.is_empty() {
                     self.at = Cursor::Node(node);
                     if a.escapers.is_empty() {
