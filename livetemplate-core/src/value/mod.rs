@@ -2,6 +2,16 @@
 //!
 //! Composite values are reference counted so that cloning a value (as the
 //! interpreter does when it binds `.` or a variable) is O(1).
+//!
+//! * Input: [`Value::from_json`] / [`Value::from_json_untyped`] (the Go
+//!   oracle's JSON conventions) and [`Value::from_serialize`] (any
+//!   `serde::Serialize`; see the mapping table in the `ser` module docs).
+//! * Go semantics: [`Value::type_of`] with `Display` for [`Type`] printing
+//!   `%T` names, [`Type::zero`], [`Value::truth`] (`isTrue`),
+//!   [`Value::len`], [`Value::indirect`], map lookups in Go's key order
+//!   ([`MapValue::get`], [`MapValue::get_str`], [`compare_keys`]) and
+//!   struct fields by name ([`StructValue::field`]).
+//! * Printing lives in [`crate::gofmt`]; `Display` for [`Value`] is `%v`.
 
 use std::sync::Arc;
 

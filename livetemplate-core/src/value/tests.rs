@@ -347,3 +347,35 @@ mod serde_input {
         );
     }
 }
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any input gives a value or a data error, never a panic; values
+        /// print and report their type.
+        #[test]
+        fn from_json_never_panics(text in r#"[\[\]{}:,"$a-zA-Z0-9.eE+\- ]{0,40}"#) {
+            match Value::from_json(&text) {
+                Ok(v) => {
+                    let mut out = String::new();
+                    crate::gofmt::write_value(&mut out, &v);
+                    let _ = v.type_of().to_string();
+                }
+                Err(e) => prop_assert_eq!(e.kind, ErrorKind::Data),
+            }
+        }
+
+        /// Typed-wrapper objects built from random keys and values never panic.
+        #[test]
+        fn wrappers_never_panic(
+            key in prop_oneof![Just("$struct"), Just("$ptr"), Just("$uint"), Just("$int"), Just("$float"), Just("$html"), Just("$nilptr"), Just("$nil"), Just("$x")],
+            val in prop_oneof![Just("1"), Just("-1"), Just("1.5"), Just("\"s\""), Just("null"), Just("[1]"), Just("{\"A\":1}"), Just("{\"a\":1}"), Just("18446744073709551616")],
+        ) {
+            let text = format!("{{\"{key}\":{val}}}");
+            let _ = Value::from_json(&text);
+            let _ = Value::from_json_untyped(&text);
+        }
+    }
+}
