@@ -33,11 +33,16 @@ fn parse_10kb() {
     let is_func = |n: &str| matches!(n, "printf" | "len" | "index");
     let opts = ParseOptions::new(&is_func);
     parse("page", &src, &opts).unwrap();
-    let n = 2000;
-    let t = Instant::now();
-    for _ in 0..n {
-        std::hint::black_box(parse("page", std::hint::black_box(&src), &opts).unwrap());
-    }
-    let per = t.elapsed() / n;
+    // The best of several batches: robust against a busy machine.
+    let per = (0..30)
+        .map(|_| {
+            let t = Instant::now();
+            for _ in 0..50 {
+                std::hint::black_box(parse("page", std::hint::black_box(&src), &opts).unwrap());
+            }
+            t.elapsed() / 50
+        })
+        .min()
+        .unwrap();
     eprintln!("parse of {} bytes: {:?} per parse", src.len(), per);
 }

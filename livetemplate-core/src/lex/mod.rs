@@ -9,6 +9,8 @@
 //! per token). Non-ASCII input is decoded only where a rune matters
 //! (identifiers and error messages).
 
+pub mod unicode;
+
 /// The kind of a token, mirroring Go's `itemType`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TokenKind {
@@ -193,16 +195,13 @@ pub fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\r' | b'\n')
 }
 
-/// Go's `isAlphaNumeric`: `_`, a letter or a digit.
-///
-/// Non-ASCII: Rust's `is_alphabetic`/`is_numeric` approximate Go's
-/// `unicode.IsLetter`/`unicode.IsDigit`.
+/// Go's `isAlphaNumeric`: `_`, a letter or a digit (Go's Unicode tables).
 #[inline]
 pub fn is_alphanumeric(c: char) -> bool {
     if c.is_ascii() {
         c == '_' || c.is_ascii_alphanumeric()
     } else {
-        c.is_alphabetic() || c.is_numeric()
+        unicode::is_letter(c) || unicode::is_digit(c)
     }
 }
 
@@ -216,7 +215,7 @@ fn has_right_trim_marker(s: &[u8]) -> bool {
 
 /// Go's `%#U` formatting of a rune: `U+0023 '#'`.
 pub fn format_rune_u(c: char) -> String {
-    if crate::parse::quote::is_print(c) {
+    if unicode::is_print(c) {
         format!("U+{:04X} '{}'", c as u32, c)
     } else {
         format!("U+{:04X}", c as u32)
@@ -352,7 +351,11 @@ impl<'s> Lexer<'s> {
 
     fn lex_text(&mut self) -> Option<Token> {
         let ld = self.left.as_bytes();
-        match find(&self.bytes[self.pos..], ld) {
+        match self
+            .src
+            .get(self.pos..)
+            .and_then(|rest| rest.find(self.left))
+        {
             Some(x) => {
                 let delim_at = self.pos + x;
                 let trim = if has_left_trim_marker(&self.bytes[delim_at + ld.len()..]) {

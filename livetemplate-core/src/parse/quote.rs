@@ -1,16 +1,7 @@
 //! Go's string quoting and unquoting rules (`strconv.Quote`, `Unquote`,
 //! `UnquoteChar`), as far as the template parser needs them.
 
-/// Go's `strconv.IsPrint`, exact for ASCII and approximated for other runes
-/// (Rust has no general-category table in `std`).
-pub fn is_print(c: char) -> bool {
-    if c.is_ascii() {
-        return (0x20..0x7f).contains(&(c as u32));
-    }
-    !(c.is_control()
-        || c.is_whitespace()
-        || matches!(c as u32, 0xAD | 0xE000..=0xF8FF | 0xF0000..=0x10FFFF | 0xFFF9..=0xFFFB | 0x200B..=0x200F | 0x2028..=0x202E | 0x2060..=0x206F | 0xFEFF))
-}
+pub use crate::lex::unicode::is_print;
 
 /// Go's `strconv.Quote`: a double-quoted Go string literal.
 pub fn go_quote(s: &str) -> String {
