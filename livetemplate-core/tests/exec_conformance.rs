@@ -81,6 +81,9 @@ fn run(case: &serde_json::Value) -> Result<String, String> {
         }
     };
     let entry = s("entry").unwrap_or(name);
+    if case["mode"] == "html" {
+        set = livetemplate_core::escape::escape_set(&set, entry).map_err(|e| e.message)?;
+    }
     let exec = Exec::new(&set, &funcs).options(opts).root_name(name);
     let mut out = String::new();
     exec.execute(entry, &data, &mut out)
@@ -91,6 +94,16 @@ fn run(case: &serde_json::Value) -> Result<String, String> {
 #[test]
 #[ignore]
 fn text_cases() {
+    run_mode("text");
+}
+
+#[test]
+#[ignore]
+fn html_cases() {
+    run_mode("html");
+}
+
+fn run_mode(mode: &str) {
     let Ok(text) = std::fs::read_to_string(CORPUS) else {
         eprintln!("corpus not found at {CORPUS}");
         return;
@@ -98,7 +111,7 @@ fn text_cases() {
     let cases: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
     let (mut pass, mut total) = (0, 0);
     let only = std::env::var("CASE").ok();
-    for case in cases.iter().filter(|c| c["mode"] == "text") {
+    for case in cases.iter().filter(|c| c["mode"] == mode) {
         let id = case["id"].as_str().unwrap();
         if only.as_deref().is_some_and(|o| !id.contains(o)) {
             continue;
@@ -125,5 +138,5 @@ fn text_cases() {
             );
         }
     }
-    println!("text cases: {pass}/{total} pass");
+    println!("{mode} cases: {pass}/{total} pass");
 }

@@ -6,7 +6,7 @@
 
 use std::fmt;
 
-use crate::parse::ast::{Arg, BranchNode, Command, Node, Pipeline, TemplateNode};
+use crate::parse::ast::{ActionNode, Arg, BranchNode, Command, Node, Pipeline, TemplateNode};
 
 /// The node execution is at, for error messages (Go's `state.node`).
 #[derive(Debug, Clone, Copy)]
@@ -25,6 +25,9 @@ pub(crate) enum Cursor<'t> {
     Template(&'t TemplateNode),
     /// A range node.
     Range(&'t BranchNode),
+    /// The pipeline of an action rewritten by html/template (Go shows the
+    /// escapers it appended: `.X | _html_template_htmlescaper`).
+    Escaped(&'t ActionNode),
 }
 
 impl Cursor<'_> {
@@ -41,6 +44,7 @@ impl Cursor<'_> {
             },
             Cursor::Template(t) => t.name_span.start as usize,
             Cursor::Range(b) => b.pipe.go_pos(),
+            Cursor::Escaped(a) => a.pipe.go_pos(),
         }
     }
 }
@@ -55,6 +59,7 @@ impl fmt::Display for Cursor<'_> {
             Cursor::Arg(a) => write!(f, "{a}"),
             Cursor::Template(t) => write!(f, "{t}"),
             Cursor::Range(b) => write!(f, "{}", Node::Range(b.clone())),
+            Cursor::Escaped(a) => f.write_str(&crate::escape::action_string(a)),
         }
     }
 }

@@ -186,7 +186,18 @@ impl<'t> State<'t> {
         dot: Dot<'d>,
         pipe: &'t Pipeline,
     ) -> Result<Ev<'d>, Error> {
-        self.at = Cursor::Pipe(pipe);
+        self.eval_pipeline_at(dot, pipe, Cursor::Pipe(pipe))
+    }
+
+    /// [`State::eval_pipeline`] reporting errors at the pipeline as `at`
+    /// shows it (an escaped action's pipeline includes its escapers).
+    pub(crate) fn eval_pipeline_at<'d>(
+        &mut self,
+        dot: Dot<'d>,
+        pipe: &'t Pipeline,
+        at: Cursor<'t>,
+    ) -> Result<Ev<'d>, Error> {
+        self.at = at;
         let mut value: Option<Ev<'d>> = None;
         for cmd in &pipe.cmds {
             let v = self.eval_command(dot, cmd, value.take())?;

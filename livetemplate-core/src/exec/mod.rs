@@ -401,7 +401,13 @@ impl<'t> State<'t> {
         out: &mut String,
     ) -> Result<(), Error> {
         self.at = Cursor::Node(node);
-        let val = self.eval_pipeline(dot, &a.pipe)?;
+        // Escaped actions report Go's rewritten pipeline in errors.
+        let at = if a.escapers.is_empty() {
+            Cursor::Pipe(&a.pipe)
+        } else {
+            Cursor::Escaped(a)
+        };
+        let val = self.eval_pipeline_at(dot, &a.pipe, at)?;
         if a.pipe.decl.is_empty() {
             self.at = Cursor::Node(node);
             if a.escapers.is_empty() {
