@@ -226,7 +226,7 @@ impl<'a> Gen<'a> {
                 for f in &u.fields {
                     let id = self.field(f, *is_root, offset);
                     let what = format!(".{f}");
-                    entries.push(quote!((#t::rt::String::from(#f), #t::GoValue::to_value(&#t::deref(#expr, #what)?.#id))));
+                    entries.push(quote!((#t::string(#f), #t::GoValue::to_value(&#t::deref(#expr, #what)?.#id))));
                 }
                 quote!(#t::partial_struct(#t::rt::vec![#(#entries),*]))
             }
@@ -402,7 +402,7 @@ impl<'a> Gen<'a> {
             quote!({
                 let mut #dyns: #t::rt::Vec<#t::rt::Dyn> = #t::rt::Vec::with_capacity(#n);
                 #(#stmts)*
-                #t::rt::Rendered { statics: #t::rt::Arc::clone(&Self::__livetemplate_statics()[#id]), dyns: #dyns }
+                #t::rt::Rendered { statics: #t::rt::Clone::clone(&Self::__livetemplate_statics()[#id]), dyns: #dyns }
             })
         } else {
             quote!({ #(#stmts)* })
@@ -665,7 +665,7 @@ impl<'a> Gen<'a> {
                 let arm = |g: &mut Self, id: usize, sc: &Scope| -> TokenStream {
                     if *text_only {
                         let part: &str = &blocks[id].statics.parts[0];
-                        quote!(#t::rt::Dyn::Str(#t::rt::String::from(#part)))
+                        quote!(#t::rt::Dyn::Str(#t::string(#part)))
                     } else {
                         let r = g.block(id, sc, true, &quote!());
                         quote!(#t::rt::Dyn::Node(#r))
@@ -704,7 +704,7 @@ impl<'a> Gen<'a> {
                     None => quote!(#t::rt::None),
                 };
                 let comp = quote!(#t::rt::Dyn::Comp(#t::rt::Comprehension {
-                    statics: #t::rt::Arc::clone(&Self::__livetemplate_statics()[#body]),
+                    statics: #t::rt::Clone::clone(&Self::__livetemplate_statics()[#body]),
                     items: #items,
                 }));
                 let result = match otherwise {
@@ -1073,7 +1073,7 @@ fn derive_inner(input: &DeriveInput) -> Result<TokenStream, Vec<syn::Error>> {
                 let mut __lt_skip: #t::rt::Vec<usize> = #t::rt::Vec::new();
                 let mut __lt_d: #t::rt::Vec<#t::rt::Dyn> = #t::rt::Vec::with_capacity(#n_root);
                 #(#diff_stmts)*
-                let __lt_new = #t::rt::Rendered { statics: #t::rt::Arc::clone(&Self::__livetemplate_statics()[#root]), dyns: __lt_d };
+                let __lt_new = #t::rt::Rendered { statics: #t::rt::Clone::clone(&Self::__livetemplate_statics()[#root]), dyns: __lt_d };
                 #t::rt::Ok(#t::diff_with_skips(__lt_tree, __lt_new, &__lt_skip))
             }
         }

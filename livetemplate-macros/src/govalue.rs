@@ -39,8 +39,8 @@ pub fn impl_go_value(input: &DeriveInput) -> syn::Result<TokenStream> {
             fn go_deref(&self) -> #t::rt::Option<&Self> { #t::rt::Some(self) }
             fn go_type() -> #t::rt::Type {
                 #t::rt::Type::Struct(#t::rt::Arc::new(#t::rt::StructType {
-                    name: #t::rt::Some(#t::rt::String::from(#name_str)),
-                    fields: #t::rt::vec![#((#t::rt::String::from(#go_names), #t::rt::Type::Any)),*],
+                    name: #t::rt::Some(#t::string(#name_str)),
+                    fields: #t::rt::vec![#((#t::string(#go_names), #t::rt::Type::Any)),*],
                 }))
             }
             fn to_value(&self) -> #t::rt::Value {

@@ -754,3 +754,8 @@ pub fn stub_error() -> Error {
         "template: this typed template failed to compile",
     )
 }
+
+/// `String::from(s)` for generated code (which cannot rely on `From` being in scope).
+pub fn string(s: &str) -> String {
+    s.to_string()
+}
