@@ -315,6 +315,12 @@ impl<'t> State<'t> {
         self.find_var(name).map(|v| v.value.as_ref())
     }
 
+    /// Assigns to the innermost variable `name` (Go's `$x = value`), or
+    /// Go's `undefined variable` error.
+    pub fn assign_var(&mut self, name: &str, value: Option<Value>) -> Result<(), Error> {
+        self.set_var(name, value)
+    }
+
     fn set_var(&mut self, name: &str, value: Option<Value>) -> Result<(), Error> {
         match self.vars[self.base..]
             .iter_mut()
@@ -509,14 +515,17 @@ impl<'t> State<'t> {
         out: &mut String,
     ) -> Result<bool, Error> {
         if ndecl > 0 {
-            // The last declared variable gets the element, the one before it the index.
-            let top = &mut self.vars[mark - 1];
-            top.value = Some(elem.clone());
-            top.iface = iface;
+            // Like Go's setTopVar: the top of the stack gets the element,
+            // the slot below it the index.
+            if let Some(top) = mark.checked_sub(1).and_then(|i| self.vars.get_mut(i)) {
+                top.value = Some(elem.clone());
+                top.iface = iface;
+            }
             if ndecl > 1 {
-                let next = &mut self.vars[mark - 2];
-                next.value = Some(index());
-                next.iface = false;
+                if let Some(next) = mark.checked_sub(2).and_then(|i| self.vars.get_mut(i)) {
+                    next.value = Some(index());
+                    next.iface = false;
+                }
             }
         }
         let dot = if iface || elem.is_nil() {
