@@ -20,9 +20,9 @@ pub mod gofmt;
 pub mod lex;
 pub mod parse;
 pub mod program;
-// mod template; (enabled once parse/exec/escape land)
+mod template;
 pub mod value;
 pub mod wire;
 
 pub use error::{Error, ErrorKind, Result};
-// pub use template::{Compiled, ExecFailure, Mode, Template};
+pub use template::{Compiled, ExecFailure, Mode, Template};

@@ -76,7 +76,7 @@ impl Template {
 
     /// Sets an option as Go's `Template.Option` does, e.g. `missingkey=zero`.
     pub fn set_option(&mut self, option: &str) -> Result<()> {
-        self.options.set(option)
+        self.options.apply(option)
     }
 
     /// The mode.
@@ -114,7 +114,10 @@ impl Template {
                 if self.set.get(entry).is_none() {
                     return Err(Error::new(
                         ErrorKind::Exec,
-                        format!("template: no template {entry:?} associated with template {:?}", self.name),
+                        format!(
+                            "template: no template {entry:?} associated with template {:?}",
+                            self.name
+                        ),
                     ));
                 }
                 self.set.clone()
@@ -172,13 +175,18 @@ impl Compiled {
         let mut out = String::new();
         match self.execute_into(data, &mut out) {
             Ok(()) => Ok(out),
-            Err(error) => Err(ExecFailure { error, partial: out }),
+            Err(error) => Err(ExecFailure {
+                error,
+                partial: out,
+            }),
         }
     }
 
     /// Executes over `data`, appending to `out`.
     pub fn execute_into(&self, data: &Value, out: &mut String) -> Result<()> {
-        exec::execute(&self.set, &self.entry, data, &self.funcs, &self.options, out)
+        exec::Exec::new(&self.set, &self.funcs)
+            .options(self.options.clone())
+            .execute(&self.entry, data, out)
     }
 
     /// Every action after escaping, in Go's notation (`main: .X | _html_template_htmlescaper`),

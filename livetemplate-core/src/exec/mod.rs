@@ -12,6 +12,7 @@
 //! ([`State::eval_pipeline`]) and executes lists ([`State::exec_list`]) with
 //! the same semantics.
 
+mod build;
 mod builtins;
 mod display;
 mod eval;
@@ -21,7 +22,7 @@ use std::fmt;
 use crate::error::{Error, ErrorKind, line_col};
 use crate::funcs::FuncMap;
 use crate::parse::TemplateSet;
-use crate::parse::ast::{BranchNode, List, Node, TemplateNode, Tree};
+use crate::parse::ast::{ActionNode, BranchNode, List, Node, TemplateNode, Tree};
 use crate::value::Value;
 
 use display::Cursor;
@@ -378,26 +379,7 @@ impl<'t> State<'t> {
     fn walk<'d>(&mut self, dot: Dot<'d>, node: &'t Node, out: &mut String) -> Result<Flow, Error> {
         match node {
             Node::Text(t) => out.push_str(&t.text),
-            Node::Action(a) => {
-                self.at = Cursor::Node(node);
-                // Variables declared here persist until the enclosing end.
-                let at = if a.escapers.is_empty() {
-                    Cursor::Pipe(&a.pipe)
-                } else {
-                    Cursor::Escaped(a)
-                };
-                let val = self.eval_pipeline_at(dot, &a.pipe, at)?;
-                if a.pipe.decl.is_empty() {
-                    self.at = Cursor::Node(node);
-                    if a.escapers.is_empty() {
-                        self.print_value(val.get(), out);
-                    } else {
-                        // html/template: the escaper chain decides the text.
-                        let v = val.get().unwrap_or(&Value::Nil);
-                        crate::escape::apply_chain_into(out, &a.escapers, v);
-                    }
-                }
-            }
+            Node::Action(a) => self.walk_action(dot, node, a, out)?,
             Node::If(b) => {
                 self.at = Cursor::Node(node);
                 return self.walk_if_or_with(false, dot, b, out);
@@ -413,6 +395,36 @@ impl<'t> State<'t> {
             Node::Comment(_) => {}
         }
         Ok(Flow::Normal)
+    }
+
+    /// Evaluates an action and writes its (escaped) value, unless it only
+    /// declares variables; those persist until the enclosing `end`.
+    fn walk_action(
+        &mut self,
+        dot: Dot<'_>,
+        node: &'t Node,
+        a: &'t ActionNode,
+        out: &mut String,
+    ) -> Result<(), Error> {
+        self.at = Cursor::Node(node);
+        // Escaped actions report Go's rewritten pipeline in errors.
+        let at = if a.escapers.is_empty() {
+            Cursor::Pipe(&a.pipe)
+        } else {
+            Cursor::Escaped(a)
+        };
+        let val = self.eval_pipeline_at(dot, &a.pipe, at)?;
+        if a.pipe.decl.is_empty() {
+            self.at = Cursor::Node(node);
+            if a.escapers.is_empty() {
+                self.print_value(val.get(), out);
+            } else {
+                // html/template: the escaper chain decides the text.
+                let v = val.get().unwrap_or(&Value::Nil);
+                crate::escape::apply_chain_into(out, &a.escapers, v);
+            }
+        }
+        Ok(())
     }
 
     /// Go's `printValue`: pointers are followed, "no value" prints
@@ -489,11 +501,7 @@ impl<'t> State<'t> {
                 }
             }
             None | Some(Value::Nil) => {}
-            Some(other) => {
-                let mut msg = String::from("range can't iterate over ");
-                crate::gofmt::write_value(&mut msg, other);
-                return Err(self.error(msg));
-            }
+            Some(other) => return Err(self.range_error(other)),
         }
         if !ran {
             if let Some(e) = &r.else_list {
@@ -510,10 +518,24 @@ impl<'t> State<'t> {
         ndecl: usize,
         mark: usize,
         index: impl FnOnce() -> Value,
-        (elem, iface): (&Value, bool),
+        elem: (&Value, bool),
         r: &'t BranchNode,
         out: &mut String,
     ) -> Result<bool, Error> {
+        let dot = self.bind_iteration(ndecl, mark, index, elem);
+        let flow = self.walk_list(dot, &r.list, out)?;
+        self.vars.truncate(mark);
+        Ok(flow == Flow::Break)
+    }
+
+    /// Binds the range variables of one iteration and returns its dot.
+    fn bind_iteration<'e>(
+        &mut self,
+        ndecl: usize,
+        mark: usize,
+        index: impl FnOnce() -> Value,
+        (elem, iface): (&'e Value, bool),
+    ) -> Dot<'e> {
         if ndecl > 0 {
             // Like Go's setTopVar: the top of the stack gets the element,
             // the slot below it the index.
@@ -528,14 +550,18 @@ impl<'t> State<'t> {
                 }
             }
         }
-        let dot = if iface || elem.is_nil() {
+        if iface || elem.is_nil() {
             Dot::Iface(elem)
         } else {
             Dot::Val(elem)
-        };
-        let flow = self.walk_list(dot, &r.list, out)?;
-        self.vars.truncate(mark);
-        Ok(flow == Flow::Break)
+        }
+    }
+
+    /// Go's error for ranging over something that is not a slice or map.
+    fn range_error(&self, over: &Value) -> Error {
+        let mut msg = String::from("range can't iterate over ");
+        crate::gofmt::write_value(&mut msg, over);
+        self.error(msg)
     }
 
     fn walk_template<'d>(
@@ -544,6 +570,20 @@ impl<'t> State<'t> {
         t: &'t TemplateNode,
         out: &mut String,
     ) -> Result<(), Error> {
+        let (new_dot, frame) = self.enter_template(dot, t)?;
+        let res = self.walk_list(new_dot.as_dot(), &self.tree.root, out);
+        self.leave_template(frame);
+        res.map(|_| ())
+    }
+
+    /// Starts a `{{template}}` call: checks the callee and the depth,
+    /// evaluates the argument and switches to the callee's tree and scope.
+    /// Returns the callee's dot and the caller's frame for [`Self::leave_template`].
+    fn enter_template<'d>(
+        &mut self,
+        dot: Dot<'d>,
+        t: &'t TemplateNode,
+    ) -> Result<(Ev<'d>, Frame<'t>), Error> {
         self.at = Cursor::Template(t);
         let set = self.set;
         let Some(tree) = set.get(&t.name) else {
@@ -565,23 +605,38 @@ impl<'t> State<'t> {
             Some(p) => self.eval_pipeline(dot, p)?,
             None => Ev::Invalid,
         };
-        let saved = (self.tree, self.base, self.at);
-        let mark = self.vars.len();
+        let frame = Frame {
+            tree: self.tree,
+            base: self.base,
+            at: self.at,
+            mark: self.vars.len(),
+        };
         self.depth += 1;
         self.tree = tree;
-        self.base = mark;
+        self.base = frame.mark;
         // No dynamic scoping: the callee sees only `$`.
         self.vars.push(Var {
             name: "$",
             value: new_dot.get().cloned(),
             iface: false,
         });
-        let res = self.walk_list(new_dot.as_dot(), &tree.root, out);
-        self.vars.truncate(mark);
-        self.depth -= 1;
-        (self.tree, self.base, self.at) = saved;
-        res.map(|_| ())
+        Ok((new_dot, frame))
     }
+
+    /// Returns from a call started by [`Self::enter_template`].
+    fn leave_template(&mut self, frame: Frame<'t>) {
+        self.vars.truncate(frame.mark);
+        self.depth -= 1;
+        (self.tree, self.base, self.at) = (frame.tree, frame.base, frame.at);
+    }
+}
+
+/// The caller's state saved across a `{{template}}` call.
+struct Frame<'t> {
+    tree: &'t Tree,
+    base: usize,
+    at: Cursor<'t>,
+    mark: usize,
 }
 
 #[cfg(test)]

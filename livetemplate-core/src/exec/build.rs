@@ -1,0 +1,226 @@
+//! Evaluating a compiled [`crate::program`] into a [`Rendered`] tree: the same
+//! walk as the interpreter's (sharing its steps), but each slot's value is
+//! kept apart from the statics instead of being appended to one string.
+
+use std::sync::Arc;
+
+use crate::error::Error;
+use crate::parse::ast::{BranchNode, Node};
+use crate::program::{Block, BlockId, Op, Slot};
+use crate::value::Value;
+use crate::wire::{Comprehension, Dyn, Item, Rendered};
+
+use super::display::Cursor;
+use super::{Dot, Flow, State};
+
+/// How a range's items are built.
+struct RangeShape {
+    body: BlockId,
+    key_slot: Option<usize>,
+    opaque: bool,
+}
+
+impl<'t> State<'t> {
+    /// Evaluates the root block with `$` and dot bound to `data`.
+    pub(crate) fn build_root(
+        &mut self,
+        blocks: &'t [Block],
+        root: BlockId,
+        data: &Value,
+    ) -> Result<Rendered, Error> {
+        self.build_block(blocks, root, Dot::root(data))
+    }
+
+    /// Evaluates block `id` of `blocks` with dot `dot`.
+    fn build_block(
+        &mut self,
+        blocks: &'t [Block],
+        id: BlockId,
+        dot: Dot<'_>,
+    ) -> Result<Rendered, Error> {
+        let block = &blocks[id];
+        let mut dyns = Vec::with_capacity(block.slot_count());
+        for op in &block.ops {
+            match op {
+                Op::Bind(pipe) => {
+                    self.eval_pipeline(dot, pipe)?;
+                }
+                Op::Slot(slot) => {
+                    let d = self.build_slot(blocks, slot, dot)?;
+                    dyns.push(d);
+                }
+            }
+        }
+        Ok(Rendered {
+            statics: Arc::clone(&block.statics),
+            dyns,
+        })
+    }
+
+    fn build_slot(
+        &mut self,
+        blocks: &'t [Block],
+        slot: &'t Slot,
+        dot: Dot<'_>,
+    ) -> Result<Dyn, Error> {
+        match slot {
+            Slot::Expr(node) => {
+                let Node::Action(a) = node else {
+                    return Err(self.error("internal error: expression slot without an action"));
+                };
+                let mut s = String::new();
+                self.walk_action(dot, node, a, &mut s)?;
+                Ok(Dyn::Str(s))
+            }
+            Slot::Branch {
+                node,
+                then,
+                otherwise,
+                text_only,
+            } => {
+                let (is_with, b) = match node {
+                    Node::If(b) => (false, b),
+                    Node::With(b) => (true, b),
+                    _ => return Err(self.error("internal error: branch slot without if/with")),
+                };
+                self.at = Cursor::Node(node);
+                let mark = self.vars.len();
+                let val = self.eval_pipeline(dot, &b.pipe)?;
+                let truth = val.get().is_some_and(Value::truth);
+                let chosen = if truth { Some(*then) } else { *otherwise };
+                let result = match chosen {
+                    None => Dyn::Str(String::new()),
+                    Some(id) => {
+                        let inner = if truth && is_with { val.as_dot() } else { dot };
+                        let r = self.build_block(blocks, id, inner)?;
+                        if *text_only {
+                            Dyn::Str(r.statics.parts[0].to_string())
+                        } else {
+                            Dyn::Node(r)
+                        }
+                    }
+                };
+                self.vars.truncate(mark);
+                Ok(result)
+            }
+            Slot::Range {
+                node,
+                body,
+                otherwise,
+                key_slot,
+                opaque_items,
+            } => {
+                let shape = RangeShape {
+                    body: *body,
+                    key_slot: *key_slot,
+                    opaque: *opaque_items,
+                };
+                self.build_range(blocks, node, &shape, *otherwise, dot)
+            }
+            Slot::Call { node: t, block } => {
+                let (new_dot, frame) = self.enter_template(dot, t)?;
+                let res = match block {
+                    Some(id) => self.build_block(blocks, *id, new_dot.as_dot()),
+                    None => {
+                        Err(self.error("internal error: template call without a compiled callee"))
+                    }
+                };
+                self.leave_template(frame);
+                Ok(Dyn::Node(res?))
+            }
+        }
+    }
+
+    fn build_range(
+        &mut self,
+        blocks: &'t [Block],
+        r: &'t BranchNode,
+        shape: &RangeShape,
+        otherwise: Option<BlockId>,
+        dot: Dot<'_>,
+    ) -> Result<Dyn, Error> {
+        self.at = Cursor::Range(r);
+        let mark0 = self.vars.len();
+        let val = self.eval_pipeline(dot, &r.pipe)?;
+        let mut v = val.get();
+        while let Some(Value::Ptr(p)) = v {
+            v = Some(p);
+        }
+        let mark = self.vars.len();
+        let mut items = Vec::new();
+        let mut ran = false;
+        match v {
+            Some(Value::Slice(s)) => {
+                let iface = s.elem == crate::value::Type::Any;
+                for (i, elem) in s.items.iter().enumerate() {
+                    ran = true;
+                    let dot = self.bind_iteration(
+                        r.pipe.decl.len(),
+                        mark,
+                        || Value::Int(i as i64),
+                        (elem, iface),
+                    );
+                    if self.build_item(blocks, r, shape, mark, dot, &mut items)? {
+                        break;
+                    }
+                }
+            }
+            Some(Value::Map(m)) => {
+                let iface = m.elem == crate::value::Type::Any;
+                for (k, elem) in &m.entries {
+                    ran = true;
+                    let dot =
+                        self.bind_iteration(r.pipe.decl.len(), mark, || k.clone(), (elem, iface));
+                    if self.build_item(blocks, r, shape, mark, dot, &mut items)? {
+                        break;
+                    }
+                }
+            }
+            None | Some(Value::Nil) => {}
+            Some(other) => return Err(self.range_error(other)),
+        }
+        let result = match otherwise {
+            Some(e) if !ran => Dyn::Node(self.build_block(blocks, e, dot)?),
+            _ => Dyn::Comp(Comprehension {
+                statics: Arc::clone(&blocks[shape.body].statics),
+                items,
+            }),
+        };
+        self.vars.truncate(mark0);
+        Ok(result)
+    }
+
+    /// Builds one item with its variables bound; returns whether the loop must stop.
+    fn build_item(
+        &mut self,
+        blocks: &'t [Block],
+        r: &'t BranchNode,
+        shape: &RangeShape,
+        mark: usize,
+        dot: Dot<'_>,
+        items: &mut Vec<Item>,
+    ) -> Result<bool, Error> {
+        let stop = if shape.opaque {
+            let mut s = String::new();
+            let flow = self.walk_list(dot, &r.list, &mut s)?;
+            items.push(Item {
+                key: None,
+                dyns: vec![Dyn::Str(s)],
+            });
+            flow == Flow::Break
+        } else {
+            let rendered = self.build_block(blocks, shape.body, dot)?;
+            let key = shape.key_slot.and_then(|k| match rendered.dyns.get(k) {
+                Some(Dyn::Str(s)) => Some(s.clone()),
+                _ => None,
+            });
+            items.push(Item {
+                key,
+                dyns: rendered.dyns,
+            });
+            false
+        };
+        self.vars.truncate(mark);
+        Ok(stop)
+    }
+}
