@@ -6,10 +6,11 @@
 //! [`WireRenderer`] produces full HTML, the first LiveView tree and real
 //! LiveView diffs, keeping the last `Rendered` as the client state.
 //!
-//! What is still missing in the core is that evaluation function for parsed
-//! templates (the slot-tree compiler `program`); once it lands, a template
-//! becomes a `WireRenderer` whose function runs the program.
+//! Templates parsed at run time ([`crate::Template::html`]) are driven by the
+//! core's slot-tree [`Program`].
 
+use livetemplate_core::Mode;
+use livetemplate_core::program::Program;
 use livetemplate_core::value::Value;
 use livetemplate_core::wire::{self, Dyn, Rendered};
 
@@ -94,114 +95,112 @@ where
     }
 
     fn diff(&self, state: &mut ClientState, data: &Value) -> livetemplate_core::Result<String> {
-        let new = (self.eval)(data)?;
-        let bytes = estimate_rendered(&new);
-        let wire = match state.downcast_mut::<Rendered>() {
-            Some(old) => {
-                let wire = wire::diff(old, &new);
-                *old = new;
-                wire
-            }
-            None => {
-                // State from another renderer: start over with a full tree.
-                let wire = wire::first_render(&new);
-                *state = ClientState::new(new, bytes);
-                wire
-            }
-        };
-        state.set_memory_usage(bytes);
-        Ok(wire)
+        diff_into(state, (self.eval)(data)?)
     }
 }
 
-/// Interim renderer for templates loaded at run time: the core interpreter
-/// (parse, html/template escaping, exec) renders exact HTML, and the wire
-/// output treats the whole HTML as one dynamic value (`{"s":["",""],"0":html}`
-/// first, `{"0":html}` when anything changed, `{}` otherwise).
-///
-/// This is *not* the slot-tree diff: every change resends the whole page.
-/// It keeps pages over parsed templates working until the core's `program`
-/// (slot tree) lands, at which point `Template::html`/`Template::text` switch
-/// to a [`WireRenderer`] over the compiled program.
-struct Interpreted {
+/// A [`Renderer`] over a template loaded at run time: the core's slot-tree
+/// [`Program`] evaluates the data into a [`Rendered`] tree, from which the
+/// first render and the diffs are written; full HTML comes straight from the
+/// interpreter (the same output, without building the tree).
+struct ProgramRenderer {
     name: String,
     fingerprint: [u8; 32],
-    set: livetemplate_core::parse::TemplateSet,
-    funcs: livetemplate_core::funcs::FuncMap,
-    statics: std::sync::Arc<wire::Statics>,
+    program: Program,
 }
 
-impl Interpreted {
-    fn compile(name: &str, source: &str, html: bool) -> livetemplate_core::Result<Interpreted> {
-        use livetemplate_core::funcs::FuncMap;
-        use livetemplate_core::parse::{ParseOptions, TemplateSet, parse};
-        use sha2::{Digest, Sha256};
-        let funcs = FuncMap::builtins();
-        let is_func = |n: &str| funcs.is_func(n);
-        let mut set = TemplateSet::new();
-        set.add_parsed(parse(name, source, &ParseOptions::new(&is_func))?)?;
-        if html {
-            set = livetemplate_core::escape::escape_set(&set, name)?;
-        }
-        let mut h = Sha256::new();
-        h.update(if html { b"html|" as &[u8] } else { b"text|" });
-        h.update(name.as_bytes());
-        h.update(b"|");
-        h.update(source.as_bytes());
-        let fingerprint: [u8; 32] = h.finalize().into();
-        let salt = u64::from_le_bytes(fingerprint[..8].try_into().unwrap_or([0; 8]));
-        Ok(Interpreted {
-            name: name.to_string(),
-            fingerprint,
-            set,
-            funcs,
-            statics: wire::Statics::new(vec![String::new(), String::new()], salt),
-        })
+impl Renderer for ProgramRenderer {
+    fn name(&self) -> &str {
+        &self.name
     }
 
-    fn rendered(&self, data: &Value) -> livetemplate_core::Result<Rendered> {
-        let html =
-            livetemplate_core::exec::Exec::new(&self.set, &self.funcs).render(&self.name, data)?;
-        Ok(Rendered {
-            statics: std::sync::Arc::clone(&self.statics),
-            dyns: vec![Dyn::Str(html)],
-        })
+    fn fingerprint(&self) -> [u8; 32] {
+        self.fingerprint
     }
+
+    fn render(&self, data: &Value) -> livetemplate_core::Result<String> {
+        self.program.render_html(data)
+    }
+
+    fn first_tree(&self, data: &Value) -> livetemplate_core::Result<(String, ClientState)> {
+        let rendered = self.program.render(data)?;
+        let wire = wire::first_render(&rendered);
+        let bytes = estimate_rendered(&rendered);
+        Ok((wire, ClientState::new(rendered, bytes)))
+    }
+
+    fn diff(&self, state: &mut ClientState, data: &Value) -> livetemplate_core::Result<String> {
+        diff_into(state, self.program.render(data)?)
+    }
+}
+
+/// Diffs `new` against the [`Rendered`] held in `state` and keeps `new` there.
+fn diff_into(state: &mut ClientState, new: Rendered) -> livetemplate_core::Result<String> {
+    let bytes = estimate_rendered(&new);
+    let wire = match state.downcast_mut::<Rendered>() {
+        Some(old) => {
+            let wire = wire::diff(old, &new);
+            *old = new;
+            wire
+        }
+        None => {
+            // State from another renderer: start over with a full tree.
+            let wire = wire::first_render(&new);
+            *state = ClientState::new(new, bytes);
+            wire
+        }
+    };
+    state.set_memory_usage(bytes);
+    Ok(wire)
 }
 
 impl crate::renderer::Template {
     /// Parses `source` as an html/template named `name` (contextual
-    /// escaping as Go's `html/template`), with the builtin functions.
-    ///
-    /// Interim: HTML output is exact, but until the slot-tree engine lands
-    /// each update resends the whole HTML as one value (see the `engine` module).
+    /// escaping as Go's `html/template`), with the builtin functions, and
+    /// compiles it into a slot tree.
     pub fn html(name: &str, source: &str) -> crate::Result<crate::renderer::Template> {
-        Self::interpreted(name, source, true)
+        Self::parsed(name, source, Mode::Html)
     }
 
     /// Parses `source` as a text/template named `name` (no escaping).
-    /// Same interim wire behaviour as [`Self::html`].
     pub fn text(name: &str, source: &str) -> crate::Result<crate::renderer::Template> {
-        Self::interpreted(name, source, false)
+        Self::parsed(name, source, Mode::Text)
     }
 
-    fn interpreted(
+    /// A template from a compiled [`Program`] (for custom functions,
+    /// delimiters, options or several files: build it with
+    /// [`livetemplate_core::Template`]). `source_hash` identifies the
+    /// template's sources and options; it goes into fragment ids.
+    pub fn from_program(
         name: &str,
-        source: &str,
-        html: bool,
-    ) -> crate::Result<crate::renderer::Template> {
-        let it = Interpreted::compile(name, source, html).map_err(|e| {
-            crate::Error::TemplateInvalid {
-                op: "parse_template",
-                message: e.message,
-            }
-        })?;
-        let fingerprint = it.fingerprint;
-        let eval = move |data: &Value| it.rendered(data);
-        Ok(crate::renderer::Template::from_renderer(WireRenderer::new(
-            name,
-            fingerprint,
-            eval,
-        )))
+        source_hash: [u8; 32],
+        program: Program,
+    ) -> crate::renderer::Template {
+        crate::renderer::Template::from_renderer(ProgramRenderer {
+            name: name.to_string(),
+            fingerprint: source_hash,
+            program,
+        })
+    }
+
+    fn parsed(name: &str, source: &str, mode: Mode) -> crate::Result<crate::renderer::Template> {
+        use sha2::{Digest, Sha256};
+        let invalid = |e: livetemplate_core::Error| crate::Error::TemplateInvalid {
+            op: "parse_template",
+            message: e.message,
+        };
+        let mut t = livetemplate_core::Template::new(name, mode);
+        t.parse(source).map_err(invalid)?;
+        let program = t.compile(name).and_then(Program::new).map_err(invalid)?;
+        let mut h = Sha256::new();
+        h.update(if mode == Mode::Html {
+            b"html|" as &[u8]
+        } else {
+            b"text|"
+        });
+        h.update(name.as_bytes());
+        h.update(b"|");
+        h.update(source.as_bytes());
+        Ok(Self::from_program(name, h.finalize().into(), program))
     }
 }

@@ -1,5 +1,5 @@
-//! Templates loaded at run time, rendered by the core interpreter (interim
-//! wire output: the whole HTML as one dynamic value).
+//! Templates loaded at run time: exact HTML from the interpreter, wire
+//! output from the slot-tree program (only what changed is sent).
 
 use livetemplate::core::wire::ClientModel;
 use livetemplate::{Application, ErrorKind, Template};
@@ -78,4 +78,22 @@ fn bad_templates_and_exec_errors_are_reported() {
     let err = page.render().unwrap_err();
     assert_eq!(err.kind(), ErrorKind::DataInvalid);
     assert!(err.to_string().contains("index out of range"), "{err}");
+}
+
+#[test]
+fn an_update_sends_only_the_changed_slot() {
+    let app = Application::new().unwrap();
+    let t = Template::html("todo", SRC).unwrap();
+    let todo = |title: &str| Todo {
+        title: title.into(),
+        items: vec!["a".into(), "b".into()],
+    };
+    let page = app.new_page(&t, todo("one")).unwrap();
+    let mut client = ClientModel::new();
+    client.apply_str(&page.render_tree().unwrap()).unwrap();
+    let frags = page.render_fragments(todo("two")).unwrap();
+    assert_eq!(frags.len(), 1);
+    assert_eq!(frags[0].wire_json(), r#"{"0":"two"}"#);
+    client.apply_str(frags[0].wire_json()).unwrap();
+    assert_eq!(client.html().unwrap(), page.render().unwrap());
 }
