@@ -1,16 +1,33 @@
 //! The interpreter: executes parsed (and escaped) trees over a [`Value`],
 //! with Go 1.19 `text/template` semantics and error messages.
 //!
-//! ```text
-//! Exec::new(&set, &funcs).render("main", &data)  // -> Result<String, Error>
+//! ```
+//! use livetemplate_core::exec::Exec;
+//! use livetemplate_core::funcs::FuncMap;
+//! use livetemplate_core::parse::{parse, ParseOptions, TemplateSet};
+//! use livetemplate_core::value::Value;
+//!
+//! let funcs = FuncMap::builtins();
+//! let is_func = |n: &str| funcs.is_func(n);
+//! let mut set = TemplateSet::new();
+//! set.add_parsed(parse("main", "Hi {{.User.Name}}!", &ParseOptions::new(&is_func))?)?;
+//! let exec = Exec::new(&set, &funcs);
+//!
+//! let data = Value::from_json(r#"{"User": {"Name": "Ann"}}"#)?;
+//! assert_eq!(exec.render("main", &data)?, "Hi Ann!");
+//!
+//! // Errors read like Go's and name the data path being evaluated.
+//! let data = Value::from_json(r#"{"User": {"$struct": {"Id": 1}}}"#)?;
+//! assert_eq!(
+//!     exec.render("main", &data).unwrap_err().message,
+//!     r#"template: main:1:10: executing "main" at <.User.Name>: can't evaluate field Name in type struct { Id int }"#
+//! );
+//! # Ok::<(), livetemplate_core::Error>(())
 //! ```
 //!
-//! Errors read like Go's: `template: NAME:LINE:COL: executing "NAME" at
-//! <.User.Name>: MESSAGE`, so they name the data path being evaluated.
-//!
 //! For the slot-tree compiler, [`State`] evaluates single pipelines
-//! ([`State::eval_pipeline`]) and executes lists ([`State::exec_list`]) with
-//! the same semantics.
+//! ([`State::eval_pipeline_value`]) and executes lists ([`State::exec_list`])
+//! with the same semantics.
 
 mod build;
 mod builtins;
