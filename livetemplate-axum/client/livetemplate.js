@@ -11,7 +11,8 @@
 // and the server sends the full tree again.
 //
 // State for tests and styling: #lvt-root gets data-lvt-state="connecting" |
-// "connected" | "disconnected" | "closed", and the events "lvt:update" and
+// "connected" | "disconnected" | "closed" and data-lvt-joins (full trees received,
+// so a reconnect is visible), and the events "lvt:update" and
 // "lvt:error" (detail: the error frame) are dispatched on it.
 import morphdom from "./morphdom.js";
 import { Rendered } from "./rendered.js";
@@ -30,6 +31,7 @@ export class LiveClient {
     this.ws = null;
     this.attempts = 0;
     this.stopped = false;
+    this.joins = 0;
     root.addEventListener("click", (e) => this.onClick(e));
     root.addEventListener("submit", (e) => this.onSubmit(e));
     this.connect();
@@ -80,6 +82,8 @@ export class LiveClient {
         this.rendered = new Rendered();
         this.apply(msg.rendered);
         this.attempts = 0;
+        this.joins += 1;
+        this.root.dataset.lvtJoins = String(this.joins);
         this.setState("connected");
       } else if (msg.diff && this.rendered) {
         this.apply(msg.diff);
