@@ -1,16 +1,33 @@
 //! The interpreter: executes parsed (and escaped) trees over a [`Value`],
 //! with Go 1.19 `text/template` semantics and error messages.
 //!
-//! ```text
-//! Exec::new(&set, &funcs).render("main", &data)  // -> Result<String, Error>
+//! ```
+//! use livetemplate_core::exec::Exec;
+//! use livetemplate_core::funcs::FuncMap;
+//! use livetemplate_core::parse::{parse, ParseOptions, TemplateSet};
+//! use livetemplate_core::value::Value;
+//!
+//! let funcs = FuncMap::builtins();
+//! let is_func = |n: &str| funcs.is_func(n);
+//! let mut set = TemplateSet::new();
+//! set.add_parsed(parse("main", "Hi {{.User.Name}}!", &ParseOptions::new(&is_func))?)?;
+//! let exec = Exec::new(&set, &funcs);
+//!
+//! let data = Value::from_json(r#"{"User": {"Name": "Ann"}}"#)?;
+//! assert_eq!(exec.render("main", &data)?, "Hi Ann!");
+//!
+//! // Errors read like Go's and name the data path being evaluated.
+//! let data = Value::from_json(r#"{"User": {"$struct": {"Id": 1}}}"#)?;
+//! assert_eq!(
+//!     exec.render("main", &data).unwrap_err().message,
+//!     r#"template: main:1:10: executing "main" at <.User.Name>: can't evaluate field Name in type struct { Id int }"#
+//! );
+//! # Ok::<(), livetemplate_core::Error>(())
 //! ```
 //!
-//! Errors read like Go's: `template: NAME:LINE:COL: executing "NAME" at
-//! <.User.Name>: MESSAGE`, so they name the data path being evaluated.
-//!
 //! For the slot-tree compiler, [`State`] evaluates single pipelines
-//! ([`State::eval_pipeline`]) and executes lists ([`State::exec_list`]) with
-//! the same semantics.
+//! ([`State::eval_pipeline_value`]) and executes lists ([`State::exec_list`])
+//! with the same semantics.
 
 mod build;
 mod builtins;
@@ -316,6 +333,12 @@ impl<'t> State<'t> {
         self.find_var(name).map(|v| v.value.as_ref())
     }
 
+    /// Assigns to the innermost variable `name` (Go's `$x = value`), or
+    /// Go's `undefined variable` error.
+    pub fn assign_var(&mut self, name: &str, value: Option<Value>) -> Result<(), Error> {
+        self.set_var(name, value)
+    }
+
     fn set_var(&mut self, name: &str, value: Option<Value>) -> Result<(), Error> {
         match self.vars[self.base..]
             .iter_mut()
@@ -461,42 +484,11 @@ impl<'t> State<'t> {
         self.at = Cursor::Range(r);
         let mark0 = self.vars.len();
         let val = self.eval_pipeline(dot, &r.pipe)?;
-        let mut v = val.get();
-        while let Some(Value::Ptr(p)) = v {
-            v = Some(p);
-        }
-        let mark = self.vars.len();
-        let ndecl = r.pipe.decl.len();
-        let mut ran = false;
-        match v {
-            Some(Value::Slice(s)) => {
-                let iface = matches!(s.elem, crate::value::Type::Any);
-                for (i, item) in s.items.iter().enumerate() {
-                    ran = true;
-                    if self.one_iteration(
-                        ndecl,
-                        mark,
-                        || Value::Int(i as i64),
-                        (item, iface),
-                        r,
-                        out,
-                    )? {
-                        break;
-                    }
-                }
-            }
-            Some(Value::Map(m)) => {
-                let iface = matches!(m.elem, crate::value::Type::Any);
-                for (k, item) in &m.entries {
-                    ran = true;
-                    if self.one_iteration(ndecl, mark, || k.clone(), (item, iface), r, out)? {
-                        break;
-                    }
-                }
-            }
-            None | Some(Value::Nil) => {}
-            Some(other) => return Err(self.range_error(other)),
-        }
+        let v = val.get();
+        let ran = self.range_each(v, r.pipe.decl.len(), |st, item_dot| {
+            let flow = st.walk_list(item_dot, &r.list, out)?;
+            Ok(flow == Flow::Break)
+        })?;
         if !ran {
             if let Some(e) = &r.else_list {
                 self.walk_list(dot, e, out)?;
@@ -506,20 +498,52 @@ impl<'t> State<'t> {
         Ok(Flow::Normal)
     }
 
-    /// One iteration of a range body; returns whether the loop must stop.
-    fn one_iteration(
+    /// Runs `body` once per element of the range target `v` (a slice, or a
+    /// map in key order), with the range's variables bound and dot set to
+    /// the element; `body` returns whether to stop (`break`). Returns whether
+    /// any iteration ran, or Go's error for a target that cannot be ranged over.
+    fn range_each<'v>(
         &mut self,
+        v: Option<&'v Value>,
         ndecl: usize,
-        mark: usize,
-        index: impl FnOnce() -> Value,
-        elem: (&Value, bool),
-        r: &'t BranchNode,
-        out: &mut String,
+        mut body: impl FnMut(&mut Self, Dot<'v>) -> Result<bool, Error>,
     ) -> Result<bool, Error> {
-        let dot = self.bind_iteration(ndecl, mark, index, elem);
-        let flow = self.walk_list(dot, &r.list, out)?;
-        self.vars.truncate(mark);
-        Ok(flow == Flow::Break)
+        let mut v = v;
+        while let Some(Value::Ptr(p)) = v {
+            v = Some(p);
+        }
+        let mark = self.vars.len();
+        let mut ran = false;
+        match v {
+            Some(Value::Slice(s)) => {
+                let iface = matches!(s.elem, crate::value::Type::Any);
+                for (i, item) in s.items.iter().enumerate() {
+                    ran = true;
+                    let dot =
+                        self.bind_iteration(ndecl, mark, || Value::Int(i as i64), (item, iface));
+                    let stop = body(self, dot)?;
+                    self.vars.truncate(mark);
+                    if stop {
+                        break;
+                    }
+                }
+            }
+            Some(Value::Map(m)) => {
+                let iface = matches!(m.elem, crate::value::Type::Any);
+                for (k, item) in &m.entries {
+                    ran = true;
+                    let dot = self.bind_iteration(ndecl, mark, || k.clone(), (item, iface));
+                    let stop = body(self, dot)?;
+                    self.vars.truncate(mark);
+                    if stop {
+                        break;
+                    }
+                }
+            }
+            None | Some(Value::Nil) => {}
+            Some(other) => return Err(self.range_error(other)),
+        }
+        Ok(ran)
     }
 
     /// Binds the range variables of one iteration and returns its dot.
@@ -531,14 +555,17 @@ impl<'t> State<'t> {
         (elem, iface): (&'e Value, bool),
     ) -> Dot<'e> {
         if ndecl > 0 {
-            // The last declared variable gets the element, the one before it the index.
-            let top = &mut self.vars[mark - 1];
-            top.value = Some(elem.clone());
-            top.iface = iface;
+            // Like Go's setTopVar: the top of the stack gets the element,
+            // the slot below it the index.
+            if let Some(top) = mark.checked_sub(1).and_then(|i| self.vars.get_mut(i)) {
+                top.value = Some(elem.clone());
+                top.iface = iface;
+            }
             if ndecl > 1 {
-                let next = &mut self.vars[mark - 2];
-                next.value = Some(index());
-                next.iface = false;
+                if let Some(next) = mark.checked_sub(2).and_then(|i| self.vars.get_mut(i)) {
+                    next.value = Some(index());
+                    next.iface = false;
+                }
             }
         }
         if iface || elem.is_nil() {
