@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use livetemplate_core::funcs::Builtin;
 use livetemplate_core::parse::ast::{Arg, BranchNode, Node, Pipeline};
-use livetemplate_core::program::{Block, Op, Slot, compile};
+use livetemplate_core::program::{Arm, Block, Op, Slot, compile};
 use livetemplate_core::{Mode, Template};
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
@@ -102,6 +102,32 @@ fn uses_pipe(p: &Pipeline, u: &mut Uses) {
             uses_arg(a, u);
         }
     }
+}
+
+/// Where a pipeline is in the program: block, op path (through inlined
+/// calls), arm of a branch.
+#[derive(Clone)]
+struct Loc {
+    block: usize,
+    path: Vec<usize>,
+    arm: usize,
+}
+
+impl Loc {
+    fn arm(&self, arm: usize) -> Loc {
+        Loc {
+            arm,
+            ..self.clone()
+        }
+    }
+}
+
+/// How a block's code is emitted.
+struct Emit<'x> {
+    tree: bool,
+    out: &'x TokenStream,
+    dyns: &'x Ident,
+    diff: bool,
 }
 
 struct Gen<'a> {
@@ -269,7 +295,7 @@ impl<'a> Gen<'a> {
     }
 
     /// An expression of type `Option<Value>`: the pipeline evaluated by the interpreter.
-    fn fallback(&mut self, scope: &Scope, block: usize, op: usize, pipe: &Pipeline) -> TokenStream {
+    fn fallback(&mut self, scope: &Scope, loc: &Loc, pipe: &Pipeline) -> TokenStream {
         let t = t();
         let mut u = Uses::default();
         uses_pipe(pipe, &mut u);
@@ -289,7 +315,8 @@ impl<'a> Gen<'a> {
                 vars.push(quote!((#name, #val)));
             }
         }
-        quote!(Self::__livetemplate_fallback()?.eval(#block, #op, &#dot, &#root, &[#(#vars),*])?)
+        let (block, path, arm) = (loc.block, &loc.path, loc.arm);
+        quote!(Self::__livetemplate_fallback()?.eval(#block, &[#(#path),*], #arm, &#dot, &#root, &[#(#vars),*])?)
     }
 
     fn chain_tokens(escapers: &[livetemplate_core::escape::Escaper]) -> TokenStream {
@@ -304,8 +331,7 @@ impl<'a> Gen<'a> {
     fn write_action(
         &mut self,
         scope: &Scope,
-        block: usize,
-        op: usize,
+        loc: &Loc,
         node: &Node,
         out: &TokenStream,
     ) -> TokenStream {
@@ -318,18 +344,12 @@ impl<'a> Gen<'a> {
         if let Some(Val::Typed { expr, .. }) = self.pipe_chain(scope, &a.pipe) {
             return quote!(#t::GoValue::write_escaped(#expr, #out, #chain););
         }
-        let v = self.fallback(scope, block, op, &a.pipe);
+        let v = self.fallback(scope, loc, &a.pipe);
         quote!(#t::write_value_escaped(#out, #chain, (#v).as_ref());)
     }
 
     /// Binds a pipeline's value: `(statements, value)`.
-    fn bind(
-        &mut self,
-        scope: &Scope,
-        block: usize,
-        op: usize,
-        pipe: &Pipeline,
-    ) -> (TokenStream, Val) {
+    fn bind(&mut self, scope: &Scope, loc: &Loc, pipe: &Pipeline) -> (TokenStream, Val) {
         let t = t();
         let id = self.fresh("v");
         if let Some(Val::Typed { expr, is_root }) = self.pipe_chain(scope, pipe) {
@@ -341,7 +361,7 @@ impl<'a> Gen<'a> {
                 },
             );
         }
-        let v = self.fallback(scope, block, op, pipe);
+        let v = self.fallback(scope, loc, pipe);
         (
             quote!(let #id: #t::rt::Value = match #v { #t::rt::Some(v) => v, #t::rt::None => #t::rt::Value::Nil };),
             Val::Dyn(quote!(&#id)),
@@ -363,6 +383,20 @@ impl<'a> Gen<'a> {
     /// Code for block `id`: HTML appended to `out` (when `tree` is false), or
     /// an expression of type `Rendered`.
     fn block(&mut self, id: usize, scope: &Scope, tree: bool, out: &TokenStream) -> TokenStream {
+        self.block_with(id, scope, tree, out, false)
+    }
+
+    /// [`Gen::block`]; with `diff`, the block's own slots (not those of
+    /// inlined calls) are skipped when the root fields they read are equal
+    /// in `self` and `old` (the body of `diff_from`).
+    fn block_with(
+        &mut self,
+        id: usize,
+        scope: &Scope,
+        tree: bool,
+        out: &TokenStream,
+        diff: bool,
+    ) -> TokenStream {
         let t = t();
         let blocks = self.blocks;
         let block = &blocks[id];
@@ -370,33 +404,27 @@ impl<'a> Gen<'a> {
         let mut stmts = Vec::new();
         let dyns = self.fresh("d");
         let mut slot = 0;
-        let push_static = |stmts: &mut Vec<TokenStream>, slot: usize| {
-            let part: &str = &block.statics.parts[slot];
-            if !tree && !part.is_empty() {
-                stmts.push(quote!(#out.push_str(#part);));
-            }
+        let emit = Emit {
+            tree,
+            out,
+            dyns: &dyns,
+            diff,
         };
-        for (op_i, op) in block.ops.iter().enumerate() {
-            match op {
-                Op::Bind(pipe) => {
-                    self.check_pipe(pipe);
-                    let (s, v) = self.bind(&scope, id, op_i, pipe);
-                    stmts.push(s);
-                    self.declare(&mut scope, pipe, &v);
-                }
-                Op::Slot(s) => {
-                    push_static(&mut stmts, slot);
-                    slot += 1;
-                    if tree {
-                        let d = self.slot_dyn(&scope, id, op_i, s);
-                        stmts.push(quote!(#dyns.push(#d);));
-                    } else {
-                        stmts.push(self.slot_html(&scope, id, op_i, s, out));
-                    }
-                }
-            }
+        let mut root_vars = BTreeSet::new();
+        self.ops(
+            id,
+            &block.ops,
+            &[],
+            &mut scope,
+            &emit,
+            &mut slot,
+            &mut stmts,
+            &mut root_vars,
+        );
+        let part: &str = &block.statics.parts[slot];
+        if !tree && !part.is_empty() {
+            stmts.push(quote!(#out.push_str(#part);));
         }
-        push_static(&mut stmts, slot);
         if tree {
             let n = block.slot_count();
             quote!({
@@ -409,18 +437,127 @@ impl<'a> Gen<'a> {
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
+    fn ops(
+        &mut self,
+        id: usize,
+        ops: &[Op],
+        path: &[usize],
+        scope: &mut Scope,
+        e: &Emit<'_>,
+        slot: &mut usize,
+        stmts: &mut Vec<TokenStream>,
+        root_vars: &mut BTreeSet<String>,
+    ) {
+        let t = t();
+        let statics = &self.blocks[id].statics;
+        for (op_i, op) in ops.iter().enumerate() {
+            let mut p = path.to_vec();
+            p.push(op_i);
+            let loc = Loc {
+                block: id,
+                path: p.clone(),
+                arm: 0,
+            };
+            match op {
+                Op::Bind(pipe) => {
+                    self.check_pipe(pipe);
+                    let (s, v) = self.bind(scope, &loc, pipe);
+                    stmts.push(s);
+                    self.declare(scope, pipe, &v);
+                    for d in &pipe.decl {
+                        root_vars.insert(d.name.clone());
+                    }
+                }
+                Op::Slot(s) => {
+                    let part: &str = &statics.parts[*slot];
+                    if !e.tree && !part.is_empty() {
+                        let out = e.out;
+                        stmts.push(quote!(#out.push_str(#part);));
+                    }
+                    let index = *slot;
+                    *slot += 1;
+                    if e.tree {
+                        let d = self.slot_dyn(scope, &loc, s);
+                        let dyns = e.dyns;
+                        let reads = if e.diff && path.is_empty() {
+                            slot_reads(s, root_vars)
+                        } else {
+                            None
+                        };
+                        match reads {
+                            Some(fs) => {
+                                let conds: Vec<TokenStream> = fs
+                                    .iter()
+                                    .map(|f| {
+                                        let id = self.field(f, true, 0);
+                                        quote!(self.#id == old.#id)
+                                    })
+                                    .collect();
+                                stmts.push(quote!(
+                                    if true #(&& #conds)* {
+                                        __lt_skip.push(#index);
+                                        #dyns.push(#t::rt::Dyn::Str(#t::rt::String::new()));
+                                    } else {
+                                        #dyns.push(#d);
+                                    }
+                                ));
+                            }
+                            None => stmts.push(quote!(#dyns.push(#d);)),
+                        }
+                    } else {
+                        stmts.push(self.slot_html(scope, &loc, s, e.out));
+                    }
+                }
+                Op::Call { node, ops } => {
+                    let (pre, v) = match &node.pipe {
+                        Some(pipe) => {
+                            self.check_pipe(pipe);
+                            self.bind(scope, &loc, pipe)
+                        }
+                        None => {
+                            let id = self.fresh("v");
+                            (
+                                quote!(let #id = #t::rt::Value::Nil;),
+                                Val::Dyn(quote!(&#id)),
+                            )
+                        }
+                    };
+                    let mut inner = Scope {
+                        dot: v.clone(),
+                        root: v,
+                        vars: Vec::new(),
+                    };
+                    let mut inner_stmts = Vec::new();
+                    // Variables of the callee never leak; mark the call as reading everything.
+                    let mut callee_vars = BTreeSet::new();
+                    self.ops(
+                        id,
+                        ops,
+                        &p,
+                        &mut inner,
+                        e,
+                        slot,
+                        &mut inner_stmts,
+                        &mut callee_vars,
+                    );
+                    stmts.push(quote!({ #pre #(#inner_stmts)* }));
+                }
+            }
+        }
+    }
+
     /// The condition of an `if`/`with`: statements, then the head of an `if` (`if COND` or `if let Some(d) = X`), and the new dot.
     fn branch_head(
         &mut self,
         scope: &mut Scope,
-        block: usize,
-        op: usize,
+        loc: &Loc,
         b: &BranchNode,
         is_with: bool,
     ) -> (TokenStream, TokenStream, Option<Val>) {
         let t = t();
         self.check_pipe(&b.pipe);
-        let (pre, v) = self.bind(scope, block, op, &b.pipe);
+        let (pre, v) = self.bind(scope, loc, &b.pipe);
         self.declare(scope, &b.pipe, &v);
         let (head, dot) = match (&v, is_with) {
             (Val::Typed { expr, .. }, false) => (quote!(if #t::GoValue::is_true(#expr)), None),
@@ -449,8 +586,7 @@ impl<'a> Gen<'a> {
     fn range_head(
         &mut self,
         scope: &mut Scope,
-        block: usize,
-        op: usize,
+        loc: &Loc,
         r: &BranchNode,
     ) -> (TokenStream, TokenStream, Scope) {
         let t = t();
@@ -466,7 +602,7 @@ impl<'a> Gen<'a> {
         let v = match self.pipe_chain(scope, &r.pipe) {
             Some(v) => v,
             None => {
-                let f = self.fallback(scope, block, op, &r.pipe);
+                let f = self.fallback(scope, loc, &r.pipe);
                 Val::Dyn(
                     quote!(&match #f { #t::rt::Some(v) => v, #t::rt::None => #t::rt::Value::Nil }),
                 )
@@ -505,43 +641,66 @@ impl<'a> Gen<'a> {
         (pre, head, inner)
     }
 
-    fn slot_html(
+    /// A block as a dynamic value: its text when it has no slots, else a nested node.
+    fn nested(&mut self, id: usize, scope: &Scope) -> TokenStream {
+        let t = t();
+        let block = &self.blocks[id];
+        if block.slot_count() == 0 {
+            let part: &str = &block.statics.parts[0];
+            quote!(#t::rt::Dyn::Str(#t::string(#part)))
+        } else {
+            let r = self.block(id, scope, true, &quote!());
+            quote!(#t::rt::Dyn::Node(#r))
+        }
+    }
+
+    /// An `if`/`with` chain from arm `i` on: HTML statements, or (`tree`) a `Dyn` expression.
+    #[allow(clippy::too_many_arguments)]
+    fn branch_chain(
         &mut self,
         scope: &Scope,
-        block: usize,
-        op: usize,
-        s: &Slot,
+        loc: &Loc,
+        arms: &[Arm],
+        i: usize,
+        otherwise: Option<usize>,
+        tree: bool,
         out: &TokenStream,
     ) -> TokenStream {
+        let t = t();
+        let Some(arm) = arms.get(i) else {
+            return match (otherwise, tree) {
+                (Some(e), true) => self.nested(e, scope),
+                (Some(e), false) => self.block(e, scope, false, out),
+                (None, true) => quote!(#t::rt::Dyn::Str(#t::rt::String::new())),
+                (None, false) => quote!({}),
+            };
+        };
+        let (b, is_with) = match &arm.node {
+            Node::If(b) => (b, false),
+            Node::With(b) => (b, true),
+            _ => return quote!({}),
+        };
+        let mut sc = scope.clone();
+        let (pre, head, dot) = self.branch_head(&mut sc, &loc.arm(i), b, is_with);
+        let mut then_sc = sc.clone();
+        if let Some(d) = dot {
+            then_sc.dot = d;
+        }
+        let th = if tree {
+            self.nested(arm.block, &then_sc)
+        } else {
+            self.block(arm.block, &then_sc, false, out)
+        };
+        let el = self.branch_chain(&sc, loc, arms, i + 1, otherwise, tree, out);
+        quote!({ #pre #head { #th } else { #el } })
+    }
+
+    fn slot_html(&mut self, scope: &Scope, loc: &Loc, s: &Slot, out: &TokenStream) -> TokenStream {
         let blocks = self.blocks;
         match s {
-            Slot::Expr(node) => self.write_action(scope, block, op, node, out),
-            Slot::Branch {
-                node,
-                then,
-                otherwise,
-                ..
-            } => {
-                let (b, is_with) = match node {
-                    Node::If(b) => (b, false),
-                    Node::With(b) => (b, true),
-                    _ => return quote!(),
-                };
-                let mut sc = scope.clone();
-                let (pre, head, dot) = self.branch_head(&mut sc, block, op, b, is_with);
-                let mut then_sc = sc.clone();
-                if let Some(d) = dot {
-                    then_sc.dot = d;
-                }
-                let th = self.block(*then, &then_sc, false, out);
-                let el = match otherwise {
-                    Some(e) => {
-                        let e = self.block(*e, &sc, false, out);
-                        quote!(else #e)
-                    }
-                    None => quote!(),
-                };
-                quote!({ #pre #head #th #el })
+            Slot::Expr(node) => self.write_action(scope, loc, node, out),
+            Slot::Branch { arms, otherwise } => {
+                self.branch_chain(scope, loc, arms, 0, *otherwise, false, out)
             }
             Slot::Range {
                 node,
@@ -558,7 +717,7 @@ impl<'a> Gen<'a> {
                     return quote!();
                 }
                 let mut sc = scope.clone();
-                let (pre, head, inner) = self.range_head(&mut sc, block, op, node);
+                let (pre, head, inner) = self.range_head(&mut sc, loc, node);
                 let bd = self.block(*body, &inner, false, out);
                 match otherwise {
                     Some(e) => {
@@ -576,8 +735,7 @@ impl<'a> Gen<'a> {
                 node,
                 block: callee,
             } => {
-                let Some((pre, inner, callee)) = self.call_scope(scope, block, op, node, *callee)
-                else {
+                let Some((pre, inner, callee)) = self.call_scope(scope, loc, node, *callee) else {
                     return quote!();
                 };
                 let body = self.block(callee, &inner, false, out);
@@ -590,8 +748,7 @@ impl<'a> Gen<'a> {
     fn call_scope(
         &mut self,
         scope: &Scope,
-        block: usize,
-        op: usize,
+        loc: &Loc,
         node: &livetemplate_core::parse::ast::TemplateNode,
         callee: Option<usize>,
     ) -> Option<(TokenStream, Scope, usize)> {
@@ -614,7 +771,7 @@ impl<'a> Gen<'a> {
         let (pre, v) = match &node.pipe {
             Some(p) => {
                 self.check_pipe(p);
-                self.bind(scope, block, op, p)
+                self.bind(scope, loc, p)
             }
             None => {
                 let id = self.fresh("v");
@@ -636,47 +793,16 @@ impl<'a> Gen<'a> {
     }
 
     /// An expression of type `Dyn` for one slot.
-    fn slot_dyn(&mut self, scope: &Scope, block: usize, op: usize, s: &Slot) -> TokenStream {
+    fn slot_dyn(&mut self, scope: &Scope, loc: &Loc, s: &Slot) -> TokenStream {
         let t = t();
-        let blocks = self.blocks;
         match s {
             Slot::Expr(node) => {
                 let sv = self.fresh("s");
-                let w = self.write_action(scope, block, op, node, &quote!(&mut #sv));
+                let w = self.write_action(scope, loc, node, &quote!(&mut #sv));
                 quote!({ let mut #sv = #t::rt::String::new(); #w #t::rt::Dyn::Str(#sv) })
             }
-            Slot::Branch {
-                node,
-                then,
-                otherwise,
-                text_only,
-            } => {
-                let (b, is_with) = match node {
-                    Node::If(b) => (b, false),
-                    Node::With(b) => (b, true),
-                    _ => return quote!(#t::rt::Dyn::Str(#t::rt::String::new())),
-                };
-                let mut sc = scope.clone();
-                let (pre, head, dot) = self.branch_head(&mut sc, block, op, b, is_with);
-                let mut then_sc = sc.clone();
-                if let Some(d) = dot {
-                    then_sc.dot = d;
-                }
-                let arm = |g: &mut Self, id: usize, sc: &Scope| -> TokenStream {
-                    if *text_only {
-                        let part: &str = &blocks[id].statics.parts[0];
-                        quote!(#t::rt::Dyn::Str(#t::string(#part)))
-                    } else {
-                        let r = g.block(id, sc, true, &quote!());
-                        quote!(#t::rt::Dyn::Node(#r))
-                    }
-                };
-                let th = arm(self, *then, &then_sc);
-                let el = match otherwise {
-                    Some(e) => arm(self, *e, &sc),
-                    None => quote!(#t::rt::Dyn::Str(#t::rt::String::new())),
-                };
-                quote!({ #pre #head { #th } else { #el } })
+            Slot::Branch { arms, otherwise } => {
+                self.branch_chain(scope, loc, arms, 0, *otherwise, true, &quote!())
             }
             Slot::Range {
                 node,
@@ -693,7 +819,7 @@ impl<'a> Gen<'a> {
                     return quote!(#t::rt::Dyn::Str(#t::rt::String::new()));
                 }
                 let mut sc = scope.clone();
-                let (pre, head, inner) = self.range_head(&mut sc, block, op, node);
+                let (pre, head, inner) = self.range_head(&mut sc, loc, node);
                 let bd = self.block(*body, &inner, true, &quote!());
                 let items = self.fresh("items");
                 let r = self.fresh("r");
@@ -709,8 +835,8 @@ impl<'a> Gen<'a> {
                 }));
                 let result = match otherwise {
                     Some(e) => {
-                        let el = self.block(*e, &sc, true, &quote!());
-                        quote!(if #items.is_empty() { #t::rt::Dyn::Node(#el) } else { #comp })
+                        let el = self.nested(*e, &sc);
+                        quote!(if #items.is_empty() { #el } else { #comp })
                     }
                     None => comp,
                 };
@@ -729,8 +855,7 @@ impl<'a> Gen<'a> {
                 node,
                 block: callee,
             } => {
-                let Some((pre, inner, callee)) = self.call_scope(scope, block, op, node, *callee)
-                else {
+                let Some((pre, inner, callee)) = self.call_scope(scope, loc, node, *callee) else {
                     return quote!(#t::rt::Dyn::Str(#t::rt::String::new()));
                 };
                 let body = self.block(callee, &inner, true, &quote!());
@@ -747,7 +872,9 @@ fn slot_reads(s: &Slot, root_vars: &BTreeSet<String>) -> Option<BTreeSet<String>
     let ok = match s {
         Slot::Expr(Node::Action(a)) => reads_pipe(&a.pipe, true, root_vars, &mut acc),
         Slot::Expr(_) => false,
-        Slot::Branch { node, .. } => reads_node(node, true, root_vars, &mut acc),
+        Slot::Branch { arms, .. } => arms
+            .iter()
+            .all(|a| reads_node(&a.node, true, root_vars, &mut acc)),
         Slot::Range { node, .. } => {
             reads_node(&Node::Range(node.clone()), true, root_vars, &mut acc)
         }
@@ -944,55 +1071,9 @@ fn derive_inner(input: &DeriveInput) -> Result<TokenStream, Vec<syn::Error>> {
     let out = quote!(__lt_out);
     let html = g.block(root, &root_scope, false, &out);
     let tree = g.block(root, &root_scope, true, &quote!());
-    // diff_from: root slots guarded by their fields.
+    // diff_from: the root block, its slots guarded by the fields they read.
     let t = t();
-    let root_block = &blocks[root];
-    let mut diff_stmts = Vec::new();
-    let mut scope = root_scope.clone();
-    let mut slot_i = 0usize;
-    let mut root_vars = BTreeSet::new();
-    for (op_i, op) in root_block.ops.iter().enumerate() {
-        match op {
-            Op::Bind(pipe) => {
-                let (s, v) = g.bind(&scope, root, op_i, pipe);
-                diff_stmts.push(s);
-                g.declare(&mut scope, pipe, &v);
-                for d in &pipe.decl {
-                    root_vars.insert(d.name.clone());
-                }
-            }
-            Op::Slot(s) => {
-                let d = g.slot_dyn(&scope, root, op_i, s);
-                let reads = slot_reads(s, &root_vars);
-                match reads {
-                    Some(fs) => {
-                        let conds: Vec<TokenStream> = fs
-                            .iter()
-                            .map(|f| {
-                                let id = g.field(f, true, 0);
-                                quote!(self.#id == old.#id)
-                            })
-                            .collect();
-                        let cond = if conds.is_empty() {
-                            quote!(true)
-                        } else {
-                            quote!(#(#conds)&&*)
-                        };
-                        diff_stmts.push(quote!(
-                            if #cond {
-                                __lt_skip.push(#slot_i);
-                                __lt_d.push(#t::rt::Dyn::Str(#t::rt::String::new()));
-                            } else {
-                                __lt_d.push(#d);
-                            }
-                        ));
-                    }
-                    None => diff_stmts.push(quote!(__lt_d.push(#d);)),
-                }
-                slot_i += 1;
-            }
-        }
-    }
+    let diff_tree = g.block_with(root, &root_scope, true, &quote!(), true);
     if !g.errors.is_empty() {
         let mut errs = std::mem::take(&mut g.errors);
         errs.sort_by_key(|e| (e.line, e.col));
@@ -1031,7 +1112,6 @@ fn derive_inner(input: &DeriveInput) -> Result<TokenStream, Vec<syn::Error>> {
         + 64;
     let (ig, tg, wc) = input.generics.split_for_impl();
     let go_value = crate::govalue::impl_go_value(input).map_err(|e| vec![e])?;
-    let n_root = root_block.slot_count();
     let expanded = quote! {
         impl #ig #name #tg #wc {
             #[doc(hidden)]
@@ -1071,9 +1151,7 @@ fn derive_inner(input: &DeriveInput) -> Result<TokenStream, Vec<syn::Error>> {
             }
             fn diff_from(&self, old: &Self, __lt_tree: &mut #t::rt::Rendered) -> #t::rt::Result<#t::rt::String, #t::Error> {
                 let mut __lt_skip: #t::rt::Vec<usize> = #t::rt::Vec::new();
-                let mut __lt_d: #t::rt::Vec<#t::rt::Dyn> = #t::rt::Vec::with_capacity(#n_root);
-                #(#diff_stmts)*
-                let __lt_new = #t::rt::Rendered { statics: #t::rt::Clone::clone(&Self::__livetemplate_statics()[#root]), dyns: __lt_d };
+                let __lt_new: #t::rt::Rendered = #diff_tree;
                 #t::rt::Ok(#t::diff_with_skips(__lt_tree, __lt_new, &__lt_skip))
             }
         }

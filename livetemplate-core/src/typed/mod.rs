@@ -586,15 +586,6 @@ pub fn partial_struct(fields: Vec<(String, Value)>) -> Value {
     Value::structure(Arc::new(ty), values)
 }
 
-/// Which pipeline of an op a fallback evaluates.
-#[derive(Debug, Clone, Copy)]
-pub enum Which {
-    /// The op's own pipeline (action, bind, if/with/range condition).
-    Main,
-    /// The pipeline of a `{{template "x" pipeline}}` call.
-    Call,
-}
-
 /// The template compiled again at run time (lazily, once), used for
 /// pipelines the generated code does not evaluate itself.
 #[derive(Debug)]
@@ -618,32 +609,43 @@ impl Fallback {
         &self.program
     }
 
-    fn pipe(&self, block: usize, op: usize) -> Option<&Pipeline> {
-        let op = self.program.blocks().get(block)?.ops.get(op)?;
-        Some(match op {
+    fn pipe(&self, block: usize, path: &[usize], arm: usize) -> Option<&Pipeline> {
+        let mut ops = &self.program.blocks().get(block)?.ops;
+        let (last, through) = path.split_last()?;
+        for &i in through {
+            match ops.get(i)? {
+                Op::Call { ops: inner, .. } => ops = inner,
+                _ => return None,
+            }
+        }
+        Some(match ops.get(*last)? {
             Op::Bind(p) => p,
+            Op::Call { node, .. } => node.pipe.as_ref()?,
             Op::Slot(Slot::Expr(Node::Action(a))) => &a.pipe,
-            Op::Slot(Slot::Branch {
-                node: Node::If(b) | Node::With(b),
-                ..
-            }) => &b.pipe,
+            Op::Slot(Slot::Branch { arms, .. }) => match &arms.get(arm)?.node {
+                Node::If(b) | Node::With(b) => &b.pipe,
+                _ => return None,
+            },
             Op::Slot(Slot::Range { node, .. }) => &node.pipe,
             Op::Slot(Slot::Call { node, .. }) => node.pipe.as_ref()?,
             Op::Slot(_) => return None,
         })
     }
 
-    /// Evaluates the pipeline of op `op` of block `block` with dot `dot`,
-    /// `$` bound to `root` and the given variables; `None` is "no value".
+    /// Evaluates the pipeline of the op at `path` of block `block` (`path`
+    /// goes through inlined calls; `arm` picks the arm of a branch) with
+    /// dot `dot`, `$` bound to `root` and the given variables; `None` is
+    /// "no value".
     pub fn eval(
         &self,
         block: usize,
-        op: usize,
+        path: &[usize],
+        arm: usize,
         dot: &Value,
         root: &Value,
         vars: &[(&'static str, Value)],
     ) -> Result<Option<Value>> {
-        let Some(pipe) = self.pipe(block, op) else {
+        let Some(pipe) = self.pipe(block, path, arm) else {
             return Err(Error::new(
                 crate::ErrorKind::Exec,
                 "internal error: typed template out of step with its source",
