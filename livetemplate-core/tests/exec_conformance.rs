@@ -104,8 +104,9 @@ fn html_cases() {
 }
 
 fn run_mode(mode: &str) {
-    let Ok(text) = std::fs::read_to_string(CORPUS) else {
-        eprintln!("corpus not found at {CORPUS}");
+    let corpus = std::env::var("EXEC_CORPUS").unwrap_or_else(|_| CORPUS.to_string());
+    let Ok(text) = std::fs::read_to_string(&corpus) else {
+        eprintln!("corpus not found at {corpus}");
         return;
     };
     let cases: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();

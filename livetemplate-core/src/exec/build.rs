@@ -40,7 +40,38 @@ impl<'t> State<'t> {
     ) -> Result<Rendered, Error> {
         let block = &blocks[id];
         let mut dyns = Vec::with_capacity(block.slot_count());
-        for op in &block.ops {
+        self.build_ops(blocks, &block.ops, dot, &mut dyns)?;
+        Ok(Rendered {
+            statics: Arc::clone(&block.statics),
+            dyns,
+        })
+    }
+
+    /// Evaluates block `id` as a dynamic value: a nested node, or its text
+    /// when it has no slots (a plain string is smaller on the wire).
+    fn build_nested(
+        &mut self,
+        blocks: &'t [Block],
+        id: BlockId,
+        dot: Dot<'_>,
+    ) -> Result<Dyn, Error> {
+        let r = self.build_block(blocks, id, dot)?;
+        Ok(if r.dyns.is_empty() {
+            Dyn::Str(r.statics.parts[0].to_string())
+        } else {
+            Dyn::Node(r)
+        })
+    }
+
+    /// Runs `ops`, pushing one value per slot onto `dyns`.
+    fn build_ops(
+        &mut self,
+        blocks: &'t [Block],
+        ops: &'t [Op],
+        dot: Dot<'_>,
+        dyns: &mut Vec<Dyn>,
+    ) -> Result<(), Error> {
+        for op in ops {
             match op {
                 Op::Bind(pipe) => {
                     self.eval_pipeline(dot, pipe)?;
@@ -49,12 +80,15 @@ impl<'t> State<'t> {
                     let d = self.build_slot(blocks, slot, dot)?;
                     dyns.push(d);
                 }
+                Op::Call { node, ops } => {
+                    let (new_dot, frame) = self.enter_template(dot, node)?;
+                    let res = self.build_ops(blocks, ops, new_dot.as_dot(), dyns);
+                    self.leave_template(frame);
+                    res?;
+                }
             }
         }
-        Ok(Rendered {
-            statics: Arc::clone(&block.statics),
-            dyns,
-        })
+        Ok(())
     }
 
     fn build_slot(
@@ -72,33 +106,27 @@ impl<'t> State<'t> {
                 self.walk_action(dot, node, a, &mut s)?;
                 Ok(Dyn::Str(s))
             }
-            Slot::Branch {
-                node,
-                then,
-                otherwise,
-                text_only,
-            } => {
-                let (is_with, b) = match node {
-                    Node::If(b) => (false, b),
-                    Node::With(b) => (true, b),
-                    _ => return Err(self.error("internal error: branch slot without if/with")),
-                };
-                self.at = Cursor::Node(node);
+            Slot::Branch { arms, otherwise } => {
                 let mark = self.vars.len();
-                let val = self.eval_pipeline(dot, &b.pipe)?;
-                let truth = val.get().is_some_and(Value::truth);
-                let chosen = if truth { Some(*then) } else { *otherwise };
-                let result = match chosen {
-                    None => Dyn::Str(String::new()),
-                    Some(id) => {
-                        let inner = if truth && is_with { val.as_dot() } else { dot };
-                        let r = self.build_block(blocks, id, inner)?;
-                        if *text_only {
-                            Dyn::Str(r.statics.parts[0].to_string())
-                        } else {
-                            Dyn::Node(r)
-                        }
+                let mut result = None;
+                for arm in arms {
+                    let (is_with, b) = match &arm.node {
+                        Node::If(b) => (false, b),
+                        Node::With(b) => (true, b),
+                        _ => return Err(self.error("internal error: branch arm without if/with")),
+                    };
+                    self.at = Cursor::Node(&arm.node);
+                    let val = self.eval_pipeline(dot, &b.pipe)?;
+                    if val.get().is_some_and(Value::truth) {
+                        let inner = if is_with { val.as_dot() } else { dot };
+                        result = Some(self.build_nested(blocks, arm.block, inner)?);
+                        break;
                     }
+                }
+                let result = match (result, otherwise) {
+                    (Some(r), _) => r,
+                    (None, Some(e)) => self.build_nested(blocks, *e, dot)?,
+                    (None, None) => Dyn::Str(String::new()),
                 };
                 self.vars.truncate(mark);
                 Ok(result)
@@ -180,7 +208,7 @@ impl<'t> State<'t> {
             Some(other) => return Err(self.range_error(other)),
         }
         let result = match otherwise {
-            Some(e) if !ran => Dyn::Node(self.build_block(blocks, e, dot)?),
+            Some(e) if !ran => self.build_nested(blocks, e, dot)?,
             _ => Dyn::Comp(Comprehension {
                 statics: Arc::clone(&blocks[shape.body].statics),
                 items,

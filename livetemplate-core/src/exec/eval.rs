@@ -217,10 +217,8 @@ impl<'t> State<'t> {
 
     fn not_a_function(&self, args: &'t [Arg], fin: &Option<Ev<'_>>) -> Result<(), Error> {
         if args.len() > 1 || fin.is_some() {
-            return Err(self.error(format_args!(
-                "can't give argument to non-function {}",
-                arg_string(&args[0])
-            )));
+            let what = args.first().map(arg_string).unwrap_or_default();
+            return Err(self.error(format_args!("can't give argument to non-function {what}")));
         }
         Ok(())
     }
@@ -433,10 +431,12 @@ impl<'t> State<'t> {
                             "{name} has arguments but cannot be invoked as function"
                         )));
                     }
-                    return Ok(Ev::borrowed(
-                        &s.fields[i],
-                        matches!(s.ty.fields[i].1, Type::Any),
-                    ));
+                    let iface = matches!(s.ty.fields[i].1, Type::Any);
+                    // A well-formed struct value has a value for every field.
+                    return Ok(s
+                        .fields
+                        .get(i)
+                        .map_or(Ev::Invalid, |f| Ev::borrowed(f, iface)));
                 }
             }
             Value::Map(m) if matches!(m.key, Type::String | Type::Any) => {

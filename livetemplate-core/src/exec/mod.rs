@@ -1,16 +1,33 @@
 //! The interpreter: executes parsed (and escaped) trees over a [`Value`],
 //! with Go 1.19 `text/template` semantics and error messages.
 //!
-//! ```text
-//! Exec::new(&set, &funcs).render("main", &data)  // -> Result<String, Error>
+//! ```
+//! use livetemplate_core::exec::Exec;
+//! use livetemplate_core::funcs::FuncMap;
+//! use livetemplate_core::parse::{parse, ParseOptions, TemplateSet};
+//! use livetemplate_core::value::Value;
+//!
+//! let funcs = FuncMap::builtins();
+//! let is_func = |n: &str| funcs.is_func(n);
+//! let mut set = TemplateSet::new();
+//! set.add_parsed(parse("main", "Hi {{.User.Name}}!", &ParseOptions::new(&is_func))?)?;
+//! let exec = Exec::new(&set, &funcs);
+//!
+//! let data = Value::from_json(r#"{"User": {"Name": "Ann"}}"#)?;
+//! assert_eq!(exec.render("main", &data)?, "Hi Ann!");
+//!
+//! // Errors read like Go's and name the data path being evaluated.
+//! let data = Value::from_json(r#"{"User": {"$struct": {"Id": 1}}}"#)?;
+//! assert_eq!(
+//!     exec.render("main", &data).unwrap_err().message,
+//!     r#"template: main:1:10: executing "main" at <.User.Name>: can't evaluate field Name in type struct { Id int }"#
+//! );
+//! # Ok::<(), livetemplate_core::Error>(())
 //! ```
 //!
-//! Errors read like Go's: `template: NAME:LINE:COL: executing "NAME" at
-//! <.User.Name>: MESSAGE`, so they name the data path being evaluated.
-//!
 //! For the slot-tree compiler, [`State`] evaluates single pipelines
-//! ([`State::eval_pipeline`]) and executes lists ([`State::exec_list`]) with
-//! the same semantics.
+//! ([`State::eval_pipeline_value`]) and executes lists ([`State::exec_list`])
+//! with the same semantics.
 
 mod build;
 mod builtins;
@@ -316,6 +333,12 @@ impl<'t> State<'t> {
         self.find_var(name).map(|v| v.value.as_ref())
     }
 
+    /// Assigns to the innermost variable `name` (Go's `$x = value`), or
+    /// Go's `undefined variable` error.
+    pub fn assign_var(&mut self, name: &str, value: Option<Value>) -> Result<(), Error> {
+        self.set_var(name, value)
+    }
+
     fn set_var(&mut self, name: &str, value: Option<Value>) -> Result<(), Error> {
         match self.vars[self.base..]
             .iter_mut()
@@ -531,14 +554,17 @@ impl<'t> State<'t> {
         (elem, iface): (&'e Value, bool),
     ) -> Dot<'e> {
         if ndecl > 0 {
-            // The last declared variable gets the element, the one before it the index.
-            let top = &mut self.vars[mark - 1];
-            top.value = Some(elem.clone());
-            top.iface = iface;
+            // Like Go's setTopVar: the top of the stack gets the element,
+            // the slot below it the index.
+            if let Some(top) = mark.checked_sub(1).and_then(|i| self.vars.get_mut(i)) {
+                top.value = Some(elem.clone());
+                top.iface = iface;
+            }
             if ndecl > 1 {
-                let next = &mut self.vars[mark - 2];
-                next.value = Some(index());
-                next.iface = false;
+                if let Some(next) = mark.checked_sub(2).and_then(|i| self.vars.get_mut(i)) {
+                    next.value = Some(index());
+                    next.iface = false;
+                }
             }
         }
         if iface || elem.is_nil() {
