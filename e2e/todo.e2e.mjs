@@ -218,6 +218,7 @@ async function todo(context) {
     stats.updateMaxBytes = Math.max(...sizes);
     stats.updateMeanBytes = Math.round(sizes.reduce((a, b) => a + b, 0) / sizes.length);
     stats.updateSizes = sizes;
+    stats.updates = updates;
     for (const [i, f] of updates.entries()) {
       const d = JSON.parse(f).diff;
       assert.equal(d.s, undefined, `update ${i} replaces the whole tree: ${f}`);

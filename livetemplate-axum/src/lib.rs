@@ -186,6 +186,15 @@ impl<S> Entry<S> {
     fn state(&self) -> MutexGuard<'_, S> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
+
+    /// The state, locked, if the connection of `generation` still owns the page.
+    fn owned_state(&self, generation: u64) -> Result<MutexGuard<'_, S>, Refusal> {
+        let state = self.state();
+        if *self.generation.borrow() != generation {
+            return Err(superseded());
+        }
+        Ok(state)
+    }
 }
 
 struct Inner<V: LiveView> {
@@ -424,7 +433,12 @@ impl<V: LiveView> Live<V> {
     }
 
     /// Applies one text frame to the page; returns the frame to send back.
-    fn handle_text(&self, entry: &Entry<V::State>, text: &str) -> Result<Option<String>, Refusal> {
+    fn handle_text(
+        &self,
+        entry: &Entry<V::State>,
+        generation: u64,
+        text: &str,
+    ) -> Result<Option<String>, Refusal> {
         let bad = |e: String| {
             Refusal::open(
                 "bad_message",
@@ -440,7 +454,7 @@ impl<V: LiveView> Live<V> {
             name: frame.event,
             data: frame.data.unwrap_or_default(),
         };
-        let mut state = entry.state();
+        let mut state = entry.owned_state(generation)?;
         let mut next = state.clone();
         self.inner
             .view
@@ -474,13 +488,15 @@ impl<V: LiveView> Live<V> {
             }
         };
         // A new connection takes the page over; an older one is told to close.
+        // Under the state lock, so no diff of an older connection can slip in
+        // between the new generation and the full tree the new client starts from.
         let mut generation = entry.generation.subscribe();
-        entry.generation.send_modify(|g| *g += 1);
-        generation.mark_unchanged();
-        let first = {
+        let (mine, first) = {
             let _state = entry.state();
-            entry.page.render_tree()
+            entry.generation.send_modify(|g| *g += 1);
+            (*entry.generation.borrow(), entry.page.render_tree())
         };
+        generation.mark_unchanged();
         let first = match first
             .map_err(|e| e.to_string())
             .and_then(|t| serde_json::value::RawValue::from_string(t).map_err(|e| e.to_string()))
@@ -515,16 +531,12 @@ impl<V: LiveView> Live<V> {
                         refuse(&mut socket, &r).await;
                         break;
                     }
-                    Some(Ok(Message::Text(t))) => self.handle_text(&entry, t.as_str()),
+                    Some(Ok(Message::Text(t))) => self.handle_text(&entry, mine, t.as_str()),
                     Some(Ok(Message::Binary(_))) => Err(Refusal::open("bad_message", "binary frames are not accepted")),
                     Some(Ok(Message::Ping(_) | Message::Pong(_))) => Ok(None),
                 },
-                _ = generation.changed() => Err(Refusal {
-                    kind: "superseded",
-                    message: "the page was opened by a newer connection".into(),
-                    close: true,
-                }),
-                _ = tick(&mut ticker) => self.on_tick(&entry),
+                _ = generation.changed() => Err(superseded()),
+                _ = tick(&mut ticker) => self.on_tick(&entry, mine),
             };
             match outcome {
                 Ok(None) => {}
@@ -543,8 +555,8 @@ impl<V: LiveView> Live<V> {
         tracing::debug!(page_id = entry.page.id(), "websocket ended");
     }
 
-    fn on_tick(&self, entry: &Entry<V::State>) -> Result<Option<String>, Refusal> {
-        let mut state = entry.state();
+    fn on_tick(&self, entry: &Entry<V::State>, generation: u64) -> Result<Option<String>, Refusal> {
+        let mut state = entry.owned_state(generation)?;
         let mut next = state.clone();
         if !self.inner.view.tick(&mut next) {
             return Ok(None);
@@ -552,6 +564,14 @@ impl<V: LiveView> Live<V> {
         let out = self.render(entry, &next)?;
         *state = next;
         Ok(out)
+    }
+}
+
+fn superseded() -> Refusal {
+    Refusal {
+        kind: "superseded",
+        message: "the page was opened by a newer connection".into(),
+        close: true,
     }
 }
 

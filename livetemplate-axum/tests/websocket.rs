@@ -232,7 +232,10 @@ async fn reconnect_gets_the_full_tree_and_supersedes_the_old_socket() {
     let mut new = connect(s.addr, &token).await;
     let first = next(&mut new).await.unwrap();
     assert_eq!(first["rendered"]["0"], "2", "{first}");
+    // An event on the old socket after the takeover changes nothing.
+    let _ = old.send(Message::text(r#"{"event":"inc"}"#)).await;
     assert_eq!(error_kind(&next(&mut old).await.unwrap()), "superseded");
+    assert_eq!(s.live.state(&token).unwrap().n, 2);
     assert_eq!(next(&mut old).await, None);
     send(&mut new, r#"{"event":"inc"}"#).await;
     assert_eq!(next(&mut new).await.unwrap()["diff"]["0"], "3");
@@ -289,5 +292,47 @@ async fn http_page_cookie_and_client() {
             js.starts_with("HTTP/1.1 200") && js.contains("text/javascript"),
             "{path}"
         );
+    }
+}
+
+struct TickView;
+
+impl LiveView for TickView {
+    type State = i64;
+
+    fn mount(&self) -> i64 {
+        0
+    }
+
+    fn handle_event(&self, _: &mut i64, _: &Event) -> Result<(), EventError> {
+        Err(EventError::unknown())
+    }
+
+    fn tick_interval(&self) -> Option<Duration> {
+        Some(Duration::from_millis(20))
+    }
+
+    fn tick(&self, n: &mut i64) -> bool {
+        *n += 1;
+        true
+    }
+}
+
+#[tokio::test]
+async fn server_timer_pushes_diffs() {
+    let template = Template::html("tick", "<p>{{.}}</p>").unwrap();
+    let live = Live::new(Application::new().unwrap(), template, TickView);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let router = live.router();
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    let token = live.new_page().unwrap().token;
+    let mut ws = connect(addr, &token).await;
+    assert_eq!(next(&mut ws).await.unwrap()["rendered"]["0"], "0");
+    // No event is sent: the server timer pushes each change as a diff.
+    for want in ["1", "2", "3"] {
+        let push = next(&mut ws).await.unwrap();
+        assert_eq!(push["diff"]["0"], want, "{push}");
+        assert_eq!(push["diff"].as_object().unwrap().len(), 1, "{push}");
     }
 }
