@@ -170,43 +170,11 @@ impl<'t> State<'t> {
         self.at = Cursor::Range(r);
         let mark0 = self.vars.len();
         let val = self.eval_pipeline(dot, &r.pipe)?;
-        let mut v = val.get();
-        while let Some(Value::Ptr(p)) = v {
-            v = Some(p);
-        }
-        let mark = self.vars.len();
+        let v = val.get();
         let mut items = Vec::new();
-        let mut ran = false;
-        match v {
-            Some(Value::Slice(s)) => {
-                let iface = s.elem == crate::value::Type::Any;
-                for (i, elem) in s.items.iter().enumerate() {
-                    ran = true;
-                    let dot = self.bind_iteration(
-                        r.pipe.decl.len(),
-                        mark,
-                        || Value::Int(i as i64),
-                        (elem, iface),
-                    );
-                    if self.build_item(blocks, r, shape, mark, dot, &mut items)? {
-                        break;
-                    }
-                }
-            }
-            Some(Value::Map(m)) => {
-                let iface = m.elem == crate::value::Type::Any;
-                for (k, elem) in &m.entries {
-                    ran = true;
-                    let dot =
-                        self.bind_iteration(r.pipe.decl.len(), mark, || k.clone(), (elem, iface));
-                    if self.build_item(blocks, r, shape, mark, dot, &mut items)? {
-                        break;
-                    }
-                }
-            }
-            None | Some(Value::Nil) => {}
-            Some(other) => return Err(self.range_error(other)),
-        }
+        let ran = self.range_each(v, r.pipe.decl.len(), |st, item_dot| {
+            st.build_item(blocks, r, shape, item_dot, &mut items)
+        })?;
         let result = match otherwise {
             Some(e) if !ran => self.build_nested(blocks, e, dot)?,
             _ => Dyn::Comp(Comprehension {
@@ -218,17 +186,16 @@ impl<'t> State<'t> {
         Ok(result)
     }
 
-    /// Builds one item with its variables bound; returns whether the loop must stop.
+    /// Builds one item (its variables are bound); returns whether the loop must stop.
     fn build_item(
         &mut self,
         blocks: &'t [Block],
         r: &'t BranchNode,
         shape: &RangeShape,
-        mark: usize,
         dot: Dot<'_>,
         items: &mut Vec<Item>,
     ) -> Result<bool, Error> {
-        let stop = if shape.opaque {
+        Ok(if shape.opaque {
             let mut s = String::new();
             let flow = self.walk_list(dot, &r.list, &mut s)?;
             items.push(Item {
@@ -247,8 +214,6 @@ impl<'t> State<'t> {
                 dyns: rendered.dyns,
             });
             false
-        };
-        self.vars.truncate(mark);
-        Ok(stop)
+        })
     }
 }

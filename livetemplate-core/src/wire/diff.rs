@@ -91,9 +91,12 @@ fn diff_dyn(msg: &mut Message, old: &Dyn, new: &Dyn) -> bool {
 
 /// How a new item is found among the old ones.
 enum Source {
-    Same,
+    /// Diffed against the old item at the same index (equal, changed, or
+    /// a different item that took its place).
+    At,
+    /// Moved from this old index (and diffed against that item).
     Moved(usize),
-    Positional,
+    /// Beyond the old list: sent whole.
     New,
 }
 
@@ -109,7 +112,7 @@ fn diff_comprehension(msg: &mut Message, old: &Comprehension, new: &Comprehensio
         let was_first = kf;
         write_index_key(&mut msg.out, &mut kf, i);
         let wrote = match source {
-            Source::Same => {
+            Source::At => {
                 let inner = msg.out.len();
                 msg.out.push('{');
                 let mut f = true;
@@ -135,18 +138,6 @@ fn diff_comprehension(msg: &mut Message, old: &Comprehension, new: &Comprehensio
                     push_usize(&mut msg.out, j);
                 }
                 true
-            }
-            Source::Positional => {
-                let inner = msg.out.len();
-                msg.out.push('{');
-                let mut f = true;
-                if diff_dyns(msg, &mut f, &old.items[i].dyns, &item.dyns) {
-                    msg.out.push('}');
-                    true
-                } else {
-                    msg.out.truncate(inner);
-                    false
-                }
             }
             Source::New => {
                 msg.write_item(item);
@@ -226,7 +217,7 @@ impl<'a> Matcher<'a> {
         let at_i = old.items.get(i);
         if let Some(key) = &item.key {
             if at_i.is_some_and(|o| o.key.as_ref() == Some(key)) {
-                return Some(Source::Same);
+                return Some(Source::At);
             }
             let map = self.by_key.get_or_insert_with(|| {
                 let mut m: HashMap<&str, Vec<usize>> = HashMap::with_capacity(old.items.len());
@@ -243,7 +234,7 @@ impl<'a> Matcher<'a> {
             return Some(self.moved(found, i));
         }
         if at_i.is_some_and(|o| o.dyns == item.dyns) {
-            return Some(Source::Same);
+            return Some(Source::At);
         }
         let map = self.by_content.get_or_insert_with(|| {
             let mut m: HashMap<u64, Vec<usize>> = HashMap::with_capacity(old.items.len());
@@ -279,7 +270,7 @@ impl<'a> Matcher<'a> {
 
     fn moved(&mut self, j: usize, i: usize) -> Source {
         if j == i {
-            return Source::Same;
+            return Source::At;
         }
         self.moved_from[j] = true;
         Source::Moved(j)
@@ -287,7 +278,7 @@ impl<'a> Matcher<'a> {
 
     fn fallback(&self, i: usize) -> Source {
         if i < self.old.items.len() {
-            Source::Positional
+            Source::At
         } else {
             Source::New
         }
