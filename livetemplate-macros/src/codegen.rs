@@ -192,6 +192,14 @@ impl<'a> Gen<'a> {
         }
     }
 
+    /// The Rust field of the derived struct for `.go_name`, without reporting errors.
+    fn field_quiet(&mut self, go_name: &str) -> Ident {
+        let n = self.errors.len();
+        let id = self.field(go_name, true, 0);
+        self.errors.truncate(n);
+        id
+    }
+
     fn walk_fields(&mut self, base: Val, idents: &[String], offset: u32) -> Option<Val> {
         if idents.is_empty() {
             return Some(base);
@@ -490,8 +498,11 @@ impl<'a> Gen<'a> {
                                 let conds: Vec<TokenStream> = fs
                                     .iter()
                                     .map(|f| {
-                                        let id = self.field(f, true, 0);
-                                        quote!(self.#id == old.#id)
+                                        let id = self.field_quiet(f);
+                                        quote!({
+                                            use #t::{SameAny as _, SameEq as _};
+                                            (&#t::Same(&self.#id, &old.#id)).same()
+                                        })
                                     })
                                     .collect();
                                 stmts.push(quote!(

@@ -761,3 +761,34 @@ pub fn stub_error() -> Error {
 pub fn string(s: &str) -> String {
     s.to_string()
 }
+
+/// Change tracking: whether a field is unchanged between two values of a
+/// template struct. Fields whose type implements `PartialEq` are compared
+/// ([`SameEq`]); others count as always changed ([`SameAny`]). Generated
+/// code calls `(&Same(&new.f, &old.f)).same()` with both traits in scope.
+#[derive(Debug)]
+pub struct Same<'a, T: ?Sized>(pub &'a T, pub &'a T);
+
+/// See [`Same`]: equal by `PartialEq`.
+pub trait SameEq {
+    /// Whether both sides are equal.
+    fn same(&self) -> bool;
+}
+
+impl<T: PartialEq + ?Sized> SameEq for Same<'_, T> {
+    fn same(&self) -> bool {
+        self.0 == self.1
+    }
+}
+
+/// See [`Same`]: fallback for types without `PartialEq` (never the same).
+pub trait SameAny {
+    /// Always false.
+    fn same(&self) -> bool;
+}
+
+impl<T: ?Sized> SameAny for &Same<'_, T> {
+    fn same(&self) -> bool {
+        false
+    }
+}
