@@ -209,6 +209,7 @@ impl Writer {
             Type::Float => out.push(T_FLOAT),
             Type::Complex => out.push(T_COMPLEX),
             Type::String => out.push(T_STRING),
+            Type::Complex => out.push(T_COMPLEX),
             Type::Safe(k) => out.extend_from_slice(&[T_SAFE, safe_code(*k)]),
             Type::Slice(e) => {
                 out.push(T_SLICE);
@@ -476,6 +477,7 @@ impl<'a> Reader<'a> {
             T_FLOAT => Type::Float,
             T_COMPLEX => Type::Complex,
             T_STRING => Type::String,
+            T_COMPLEX => Type::Complex,
             T_SAFE => Type::Safe(safe_from(self.byte()?)?),
             T_SLICE => Type::Slice(Arc::new(self.ty(depth + 1)?)),
             T_MAP => {
@@ -821,6 +823,8 @@ mod tests {
                 (Value::str("g"), Value::Ptr(Arc::new(Value::Int(i64::MAX)))),
                 (Value::str("h"), Value::Nil),
                 (Value::str("i"), Value::Bool(true)),
+                (Value::str("ia"), Value::Complex(-1.5, f64::INFINITY)),
+                (Value::str("ib"), Value::NilPtr(Type::Complex)),
                 (
                     Value::str("j"),
                     Value::Map(Arc::new(MapValue {
