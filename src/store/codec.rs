@@ -207,7 +207,6 @@ impl Writer {
             Type::Int => out.push(T_INT),
             Type::Uint => out.push(T_UINT),
             Type::Float => out.push(T_FLOAT),
-            Type::Complex => out.push(T_COMPLEX),
             Type::String => out.push(T_STRING),
             Type::Complex => out.push(T_COMPLEX),
             Type::Safe(k) => out.extend_from_slice(&[T_SAFE, safe_code(*k)]),
@@ -475,7 +474,6 @@ impl<'a> Reader<'a> {
             T_INT => Type::Int,
             T_UINT => Type::Uint,
             T_FLOAT => Type::Float,
-            T_COMPLEX => Type::Complex,
             T_STRING => Type::String,
             T_COMPLEX => Type::Complex,
             T_SAFE => Type::Safe(safe_from(self.byte()?)?),
@@ -838,8 +836,6 @@ mod tests {
                     Value::str("l"),
                     Value::NilPtr(Type::Map(Arc::new(Type::Uint), Arc::new(Type::Any))),
                 ),
-                (Value::str("m"), Value::Complex(1.5, -0.0)),
-                (Value::str("n"), Value::NilPtr(Type::Complex)),
             ],
         }));
         Value::Slice(Arc::new(SliceValue {
@@ -852,9 +848,6 @@ mod tests {
     fn same(a: &Value, b: &Value) -> bool {
         match (a, b) {
             (Value::Float(x), Value::Float(y)) => x.to_bits() == y.to_bits(),
-            (Value::Complex(r1, i1), Value::Complex(r2, i2)) => {
-                r1.to_bits() == r2.to_bits() && i1.to_bits() == i2.to_bits()
-            }
             (Value::Slice(x), Value::Slice(y)) => {
                 x.elem == y.elem
                     && x.items.len() == y.items.len()
