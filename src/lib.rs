@@ -39,6 +39,8 @@
 #![warn(missing_docs)]
 
 pub use livetemplate_core as core;
+pub use livetemplate_core::typed;
+pub use livetemplate_macros::{GoValue, LiveTemplate, live_template};
 
 pub mod app;
 pub mod clock;
