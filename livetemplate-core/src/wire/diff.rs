@@ -38,6 +38,16 @@ fn diff_dyns(msg: &mut Message, first: &mut bool, old: &[Dyn], new: &[Dyn]) -> b
             wrote = true;
             continue;
         };
+        // Most values are unchanged strings: settle them without writing
+        // (and then taking back) the key.
+        if let (Dyn::Str(a), Dyn::Str(b)) = (o, n) {
+            if a != b {
+                write_index_key(&mut msg.out, first, i);
+                write_str(&mut msg.out, b);
+                wrote = true;
+            }
+            continue;
+        }
         let mark = msg.out.len();
         let was_first = *first;
         write_index_key(&mut msg.out, first, i);
@@ -107,6 +117,10 @@ fn diff_comprehension(msg: &mut Message, old: &Comprehension, new: &Comprehensio
     let mut by_content: Option<HashMap<u64, usize>> = None;
     for (i, item) in new.items.iter().enumerate() {
         let source = locate(old, item, i, &mut by_key, &mut by_content);
+        // An item in place with equal dynamics sends nothing.
+        if matches!(source, Source::Same | Source::Positional) && old.items[i].dyns == item.dyns {
+            continue;
+        }
         let entry_mark = msg.out.len();
         let was_first = kf;
         write_index_key(&mut msg.out, &mut kf, i);
