@@ -93,12 +93,9 @@ fn html_replace_into(out: &mut String, s: &str, table: Table) -> bool {
     let mut written = 0;
     let mut any = false;
     let mut i = 0;
-    loop {
-        // Skip the run of bytes that need nothing.
-        match b[i..].iter().position(|&c| codes[usize::from(c)] != 0) {
-            Some(n) => i += n,
-            None => break,
-        }
+    // Skip each run of bytes that need nothing.
+    while let Some(n) = b[i..].iter().position(|&c| codes[usize::from(c)] != 0) {
+        i += n;
         let code = codes[usize::from(b[i])];
         let (repl, len): (std::borrow::Cow<'static, str>, usize) = if code == RUNE {
             let Some(ch) = s[i..].chars().next() else {
