@@ -4,6 +4,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
+use dashmap::DashMap;
 use serde::Serialize;
 
 use crate::clock::{Clock, SystemClock};
@@ -11,9 +12,12 @@ use crate::config::Config;
 use crate::data::to_value;
 use crate::error::{Error, Result};
 use crate::metrics::{Gauges, Health, Metrics, MetricsSnapshot};
-use crate::page::{CloseReason, Page, PageInner, close_state, is_expired_at, take_nonce};
+use crate::page::{
+    CloseReason, Page, PageInner, PageState, close_state, is_expired_at, take_nonce,
+};
 use crate::registry::Registry;
 use crate::renderer::Template;
+use crate::store::{PageKey, PageStore, StoreError};
 use crate::token::{RevokedNonces, SigningKey, TokenService, TokenSettings, random_hex};
 
 /// State shared by an application and its pages.
@@ -26,22 +30,35 @@ pub(crate) struct AppShared {
     pub(crate) revoked: RevokedNonces,
     pub(crate) registry: Registry,
     pub(crate) metrics: Metrics,
+    /// Where pages are persisted for other processes (`None`: in-process only).
+    pub(crate) store: Option<Arc<dyn PageStore>>,
+    /// Templates by fingerprint (hex), to resume stored pages.
+    pub(crate) templates: DashMap<Arc<str>, Template>,
     closed: AtomicBool,
     last_cleanup_ms: AtomicU64,
 }
 
 impl AppShared {
     /// Closes one page: out of the registry, memory and slot released.
-    /// Returns whether this call closed it.
+    /// Returns whether this call closed it. Never touches the store.
     pub(crate) fn close_page(&self, inner: &Arc<PageInner>, reason: CloseReason) -> bool {
         let mut st = inner.lock();
-        let Some(bytes) = close_state(&mut st) else {
+        self.close_held(inner, &mut st, reason)
+    }
+
+    /// [`AppShared::close_page`] with the page's state already locked.
+    pub(crate) fn close_held(
+        &self,
+        inner: &Arc<PageInner>,
+        st: &mut PageState,
+        reason: CloseReason,
+    ) -> bool {
+        let Some(bytes) = close_state(st) else {
             return false;
         };
-        let nonce = take_nonce(&mut st);
+        let nonce = take_nonce(st);
         // Lock order: page state, then the map shard (never the reverse).
         let removed = self.registry.remove(&inner.id_arc()).is_some();
-        drop(st);
         self.revoked.revoke(nonce);
         self.registry.release_memory(bytes);
         if removed {
@@ -60,7 +77,7 @@ impl AppShared {
         true
     }
 
-    fn cleanup(&self) -> usize {
+    pub(crate) fn cleanup(&self) -> usize {
         let now = self.clock.now_millis();
         self.last_cleanup_ms.store(now, Ordering::SeqCst);
         let ttl = self.config.page.ttl;
@@ -86,9 +103,36 @@ impl AppShared {
         }
     }
 
-    fn fail(&self, e: Error) -> Error {
+    pub(crate) fn fail(&self, e: Error) -> Error {
         self.metrics.error(&e);
         e
+    }
+
+    /// The store key of page `page_id`.
+    pub(crate) fn key<'a>(&'a self, page_id: &'a str) -> PageKey<'a> {
+        PageKey {
+            app_id: &self.id,
+            page_id,
+        }
+    }
+
+    /// A store failure as a runtime error (counted in the metrics).
+    pub(crate) fn store_error(&self, op: &'static str, e: StoreError) -> Error {
+        let store = self.store.as_ref().map_or("none", |s| s.name()).to_string();
+        tracing::warn!(app_id = %self.id, op, store = %store, error = %e.message, "page store failed");
+        self.fail(Error::Store {
+            op,
+            store,
+            message: e.message,
+        })
+    }
+
+    fn register(&self, template: &Template) {
+        if !self.templates.contains_key(template.fingerprint_hex()) {
+            self.templates
+                .entry(template.fingerprint_hex().into())
+                .or_insert_with(|| template.clone());
+        }
     }
 
     fn check_open(&self, op: &'static str) -> Result<()> {
@@ -133,6 +177,7 @@ impl Application {
         ApplicationBuilder {
             config: Config::default(),
             clock: None,
+            store: None,
         }
     }
 
@@ -163,6 +208,7 @@ impl Application {
         s.check_open(OP)?;
         s.maybe_cleanup();
         let data = to_value(&data, OP).map_err(|e| s.fail(e))?;
+        s.register(template);
         if s.registry.reserve_slot(OP).is_err() {
             s.cleanup();
             s.registry.reserve_slot(OP).map_err(|e| {
@@ -190,6 +236,11 @@ impl Application {
             s.registry.release_slot();
             tracing::warn!(app_id = %s.id, needed = bytes, "memory budget reached");
             return Err(s.fail(e));
+        }
+        if let Err(e) = page.create_in_store(OP) {
+            s.registry.release_memory(bytes);
+            s.registry.release_slot();
+            return Err(e);
         }
         s.registry.insert(Arc::clone(page.inner()));
         // A concurrent `close()` may have run between the check and the insert.
@@ -221,6 +272,9 @@ impl Application {
             }
             s.fail(e)
         })?;
+        if s.store.is_some() {
+            return Page::resume(s, &claims, OP);
+        }
         let Some(inner) = s.registry.get(&claims.page_id) else {
             return Err(s.fail(Error::PageNotFound { op: OP }));
         };
@@ -236,6 +290,29 @@ impl Application {
         // Fails with PageNotFound if the page was closed meanwhile; records the access.
         page.data().map_err(|e| e.with_op(OP))?;
         Ok(page)
+    }
+
+    /// Makes `template` available for resuming stored pages that use it
+    /// (matched by [`Template::fingerprint_hex`]). [`Application::new_page`]
+    /// registers its template too; a process that only resumes pages made
+    /// elsewhere registers its templates at start. The first template
+    /// registered for a fingerprint stays.
+    pub fn register_template(&self, template: &Template) {
+        self.shared.register(template);
+    }
+
+    /// The registered template with this fingerprint (64 hex digits).
+    pub fn template(&self, fingerprint_hex: &str) -> Option<Template> {
+        self.shared
+            .templates
+            .get(fingerprint_hex)
+            .map(|t| t.value().clone())
+    }
+
+    /// The page store's name (`"memory"`, `"redis"`), or `None` when pages
+    /// live in this process only.
+    pub fn store_name(&self) -> Option<&str> {
+        self.shared.store.as_deref().map(|s| s.name())
     }
 
     /// Pages held now.
@@ -293,7 +370,9 @@ impl Application {
     }
 
     /// Closes the application and every page; later calls fail with
-    /// [`Error::InvalidApplication`]. Idempotent.
+    /// [`Error::InvalidApplication`]. Idempotent. With a page store, pages
+    /// stay in the store (other processes may resume them); only this
+    /// process's copies are dropped.
     pub fn close(&self) {
         let s = &self.shared;
         if s.closed.swap(true, Ordering::SeqCst) {
@@ -324,6 +403,7 @@ impl Application {
 pub struct ApplicationBuilder {
     config: Config,
     clock: Option<Arc<dyn Clock>>,
+    store: Option<Arc<dyn PageStore>>,
 }
 
 impl ApplicationBuilder {
@@ -393,6 +473,14 @@ impl ApplicationBuilder {
         self
     }
 
+    /// Persists pages in `store` so that other processes sharing it (and
+    /// the signing key and application id) can resume them; see
+    /// [`crate::store`]. The store's TTL for a page is `page_ttl`.
+    pub fn store(mut self, store: Arc<dyn PageStore>) -> Self {
+        self.store = Some(store);
+        self
+    }
+
     /// Validates the configuration and builds the application.
     pub fn build(self) -> Result<Application> {
         let config = self.config;
@@ -417,6 +505,8 @@ impl ApplicationBuilder {
             revoked: RevokedNonces::new(config.token.revoked_nonce_capacity),
             registry: Registry::new(config.page.max_pages, config.memory.budget_bytes),
             metrics: Metrics::new(config.metrics.enabled),
+            store: self.store,
+            templates: DashMap::new(),
             id,
             config,
             clock,

@@ -132,6 +132,14 @@ impl Renderer for ProgramRenderer {
     fn diff(&self, state: &mut ClientState, data: &Value) -> livetemplate_core::Result<String> {
         diff_into(state, self.program.render(data)?)
     }
+
+    fn statics_table(&self) -> Vec<std::sync::Arc<livetemplate_core::wire::Statics>> {
+        self.program
+            .blocks()
+            .iter()
+            .map(|b| std::sync::Arc::clone(&b.statics))
+            .collect()
+    }
 }
 
 /// Diffs `new` against the [`Rendered`] held in `state` and keeps `new` there.

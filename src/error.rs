@@ -86,6 +86,9 @@ pub enum ErrorKind {
     Config,
     /// The system random number generator failed.
     Random,
+    /// The page store failed (unreachable, timed out, corrupt record, or
+    /// too many concurrent writers); the page's in-process state is unchanged.
+    Store,
 }
 
 impl ErrorKind {
@@ -102,11 +105,12 @@ impl ErrorKind {
             ErrorKind::DataInvalid => "data_invalid",
             ErrorKind::Config => "config",
             ErrorKind::Random => "random",
+            ErrorKind::Store => "store",
         }
     }
 
     /// All kinds, in a fixed order (for metrics output).
-    pub const ALL: [ErrorKind; 10] = [
+    pub const ALL: [ErrorKind; 11] = [
         ErrorKind::PageNotFound,
         ErrorKind::InvalidApplication,
         ErrorKind::TokenExpired,
@@ -117,6 +121,7 @@ impl ErrorKind {
         ErrorKind::DataInvalid,
         ErrorKind::Config,
         ErrorKind::Random,
+        ErrorKind::Store,
     ];
 }
 
@@ -204,6 +209,16 @@ pub enum Error {
         /// The failed operation.
         op: &'static str,
     },
+    /// The page store failed; nothing was changed in this process.
+    #[error("{op}: page store ({store}) failed: {message}")]
+    Store {
+        /// The failed operation.
+        op: &'static str,
+        /// The store's name (`"redis"`, `"memory"`).
+        store: String,
+        /// What failed (never page data, tokens or keys).
+        message: String,
+    },
 }
 
 impl Error {
@@ -220,6 +235,7 @@ impl Error {
             Error::DataInvalid { .. } => ErrorKind::DataInvalid,
             Error::Config { .. } => ErrorKind::Config,
             Error::Random { .. } => ErrorKind::Random,
+            Error::Store { .. } => ErrorKind::Store,
         }
     }
 
@@ -234,7 +250,8 @@ impl Error {
             | Error::PageLimitExceeded { op, .. }
             | Error::TemplateInvalid { op, .. }
             | Error::DataInvalid { op, .. }
-            | Error::Random { op } => op,
+            | Error::Random { op }
+            | Error::Store { op, .. } => op,
             Error::Config { .. } => "config",
         }
     }
@@ -258,7 +275,8 @@ impl Error {
             | Error::PageLimitExceeded { op, .. }
             | Error::TemplateInvalid { op, .. }
             | Error::DataInvalid { op, .. }
-            | Error::Random { op } => *op = new_op,
+            | Error::Random { op }
+            | Error::Store { op, .. } => *op = new_op,
             Error::Config { .. } => {}
         }
         self

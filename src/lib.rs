@@ -26,6 +26,7 @@ pub mod metrics;
 pub mod page;
 mod registry;
 pub mod renderer;
+pub mod store;
 pub mod token;
 
 pub use app::{Application, ApplicationBuilder};
@@ -37,6 +38,9 @@ pub use fragment::Fragment;
 pub use metrics::{Health, HealthStatus, MetricsSnapshot};
 pub use page::Page;
 pub use renderer::{ClientState, Renderer, Template};
+pub use store::{MemoryStore, PageStore};
+#[cfg(feature = "redis")]
+pub use store::{RedisStore, RedisStoreOptions};
 pub use token::{Claims, SigningKey};
 
 #[cfg(test)]

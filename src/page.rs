@@ -14,6 +14,11 @@ use crate::error::{Error, Result};
 use crate::fragment::Fragment;
 use crate::renderer::{ClientState, Template};
 
+// Page operations when the application has a page store (a child module,
+// so it shares the page's private state).
+#[path = "store/persist.rs"]
+mod persist;
+
 /// Why a page is being closed (for logs and metrics).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum CloseReason {
@@ -31,6 +36,10 @@ pub(crate) struct PageState {
     /// Bytes reserved for this page in the registry.
     accounted: usize,
     closed: bool,
+    /// The stored record's version this state matches (0 without a store).
+    version: u64,
+    /// This page's revoked nonces, newest last (kept in the stored record).
+    revoked: Vec<String>,
 }
 
 /// The shared part of a page, held by the registry and by [`Page`] handles.
@@ -115,6 +124,8 @@ impl Page {
             token,
             accounted: 0,
             closed: false,
+            version: 0,
+            revoked: Vec::new(),
         };
         st.accounted = total_bytes(&st, &id);
         let bytes = st.accounted;
@@ -194,6 +205,9 @@ impl Page {
     /// Calling it again starts over (a reconnecting browser gets a full tree).
     pub fn render_tree(&self) -> Result<String> {
         const OP: &str = "render_tree";
+        if self.app.store.is_some() {
+            return self.render_tree_stored(OP);
+        }
         let mut st = self.live(OP)?;
         let (wire, client) = self
             .inner
@@ -221,6 +235,11 @@ impl Page {
         let started = Instant::now();
         let data = to_value(&new_data, OP).map_err(|e| self.fail(e))?;
         let data_bytes = estimate_value(&data);
+        if self.app.store.is_some() {
+            let fragments = self.render_fragments_stored(data, data_bytes, OP)?;
+            self.app.metrics.update(started.elapsed());
+            return Ok(fragments);
+        }
         let mut st = self.live(OP)?;
         self.replace_data(&mut st, data, data_bytes, OP)?;
         let renderer = self.inner.template.renderer();
@@ -235,20 +254,24 @@ impl Page {
         .map_err(|e| self.fail(Error::from_core(OP, e)))?;
         self.reaccount(&mut st, OP, true)?;
         drop(st);
-        let fragments = if is_empty_diff(&wire) {
+        let fragments = self.fragments(wire, OP)?;
+        self.app.metrics.update(started.elapsed());
+        Ok(fragments)
+    }
+
+    fn fragments(&self, wire: String, op: &'static str) -> Result<Vec<Fragment>> {
+        Ok(if is_empty_diff(&wire) {
             Vec::new()
         } else {
             vec![
                 Fragment::tree(self.inner.template.fingerprint_hex(), wire).map_err(|e| {
                     self.fail(Error::DataInvalid {
-                        op: OP,
+                        op,
                         message: format!("renderer produced invalid wire JSON: {e}"),
                     })
                 })?,
             ]
-        };
-        self.app.metrics.update(started.elapsed());
-        Ok(fragments)
+        })
     }
 
     fn replace_data(
@@ -278,6 +301,9 @@ impl Page {
         const OP: &str = "set_data";
         let data = to_value(&data, OP).map_err(|e| self.fail(e))?;
         let data_bytes = estimate_value(&data);
+        if self.app.store.is_some() {
+            return self.set_data_stored(data, data_bytes, OP);
+        }
         let mut st = self.live(OP)?;
         self.replace_data(&mut st, data, data_bytes, OP)
     }
@@ -302,6 +328,9 @@ impl Page {
             .tokens
             .issue(&self.inner.id, &nonce)
             .map_err(|e| self.fail(e.with_op(OP)))?;
+        if self.app.store.is_some() {
+            return self.rotate_token_stored(nonce, token, OP);
+        }
         let mut st = self.live(OP)?;
         let old = std::mem::replace(&mut st.nonce, nonce);
         st.token = token.clone();
@@ -320,7 +349,7 @@ impl Page {
         let st = self.inner.lock();
         if st.nonce == nonce {
             Ok(())
-        } else if self.app.revoked.is_revoked(nonce) {
+        } else if self.app.revoked.is_revoked(nonce) || st.revoked.iter().any(|n| n == nonce) {
             Err(crate::TokenRejection::Revoked)
         } else {
             Err(crate::TokenRejection::UnknownNonce)
@@ -328,8 +357,13 @@ impl Page {
     }
 
     /// Closes the page: it leaves the registry, its memory is released and
-    /// its tokens stop working. Closing twice is harmless.
+    /// its tokens stop working. Closing twice is harmless. With a page
+    /// store the page is deleted there too (if the store cannot be reached,
+    /// the stored copy lives until its TTL; the failure is logged).
     pub fn close(&self) {
+        if self.app.store.is_some() && !self.is_closed() {
+            self.delete_stored("close_page");
+        }
         self.app.close_page(&self.inner, CloseReason::Closed);
     }
 

@@ -103,6 +103,17 @@ impl Registry {
         self.pages.insert(page.id_arc(), page);
     }
 
+    /// Inserts `page` unless a page with its id is there; returns that one then.
+    pub(crate) fn insert_if_absent(&self, page: Arc<PageInner>) -> Option<Arc<PageInner>> {
+        match self.pages.entry(page.id_arc()) {
+            dashmap::Entry::Occupied(e) => Some(Arc::clone(e.get())),
+            dashmap::Entry::Vacant(e) => {
+                e.insert(page);
+                None
+            }
+        }
+    }
+
     /// The page with `id`; the map's lock is released before returning.
     pub(crate) fn get(&self, id: &str) -> Option<Arc<PageInner>> {
         self.pages.get(id).map(|r| Arc::clone(r.value()))

@@ -8,10 +8,12 @@
 //! is a cheap, shareable handle to one.
 
 use std::any::Any;
+use std::collections::HashMap;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use livetemplate_core::value::Value;
+use livetemplate_core::wire::{Rendered, Statics};
 
 /// What the client holds after a first render or a diff, opaque to the runtime.
 ///
@@ -81,6 +83,14 @@ pub trait Renderer: Send + Sync + 'static {
 
     /// The wire diff taking the client from `state` to `data`; updates `state`.
     fn diff(&self, state: &mut ClientState, data: &Value) -> livetemplate_core::Result<String>;
+
+    /// Every statics object this template can produce (used to rebuild a
+    /// client state loaded from a [page store](crate::store), which holds
+    /// only statics fingerprints). The default is empty: the runtime then
+    /// learns the statics by evaluating the page's data once.
+    fn statics_table(&self) -> Vec<Arc<Statics>> {
+        Vec::new()
+    }
 }
 
 /// A shareable handle to a [`Renderer`]; clone it freely (an `Arc`).
@@ -88,6 +98,7 @@ pub trait Renderer: Send + Sync + 'static {
 pub struct Template {
     renderer: Arc<dyn Renderer>,
     fingerprint_hex: Arc<str>,
+    statics: Arc<OnceLock<HashMap<u64, Arc<Statics>>>>,
 }
 
 impl fmt::Debug for Template {
@@ -111,7 +122,27 @@ impl Template {
         Template {
             renderer,
             fingerprint_hex,
+            statics: Arc::new(OnceLock::new()),
         }
+    }
+
+    /// The renderer's statics by fingerprint (built once per template).
+    pub(crate) fn statics_map(&self) -> &HashMap<u64, Arc<Statics>> {
+        self.statics.get_or_init(|| {
+            self.renderer
+                .statics_table()
+                .into_iter()
+                .map(|s| (s.fingerprint, s))
+                .collect()
+        })
+    }
+
+    /// A copy of a client state, when it is a [`Rendered`] tree (the state
+    /// of every renderer in this crate).
+    pub(crate) fn clone_state(state: &ClientState) -> Option<ClientState> {
+        state
+            .downcast_ref::<Rendered>()
+            .map(|r| ClientState::new(r.clone(), state.memory_usage()))
     }
 
     /// The template's name.

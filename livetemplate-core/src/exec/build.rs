@@ -40,7 +40,38 @@ impl<'t> State<'t> {
     ) -> Result<Rendered, Error> {
         let block = &blocks[id];
         let mut dyns = Vec::with_capacity(block.slot_count());
-        for op in &block.ops {
+        self.build_ops(blocks, &block.ops, dot, &mut dyns)?;
+        Ok(Rendered {
+            statics: Arc::clone(&block.statics),
+            dyns,
+        })
+    }
+
+    /// Evaluates block `id` as a dynamic value: a nested node, or its text
+    /// when it has no slots (a plain string is smaller on the wire).
+    fn build_nested(
+        &mut self,
+        blocks: &'t [Block],
+        id: BlockId,
+        dot: Dot<'_>,
+    ) -> Result<Dyn, Error> {
+        let r = self.build_block(blocks, id, dot)?;
+        Ok(if r.dyns.is_empty() {
+            Dyn::Str(r.statics.parts[0].to_string())
+        } else {
+            Dyn::Node(r)
+        })
+    }
+
+    /// Runs `ops`, pushing one value per slot onto `dyns`.
+    fn build_ops(
+        &mut self,
+        blocks: &'t [Block],
+        ops: &'t [Op],
+        dot: Dot<'_>,
+        dyns: &mut Vec<Dyn>,
+    ) -> Result<(), Error> {
+        for op in ops {
             match op {
                 Op::Bind(pipe) => {
                     self.eval_pipeline(dot, pipe)?;
@@ -49,12 +80,15 @@ impl<'t> State<'t> {
                     let d = self.build_slot(blocks, slot, dot)?;
                     dyns.push(d);
                 }
+                Op::Call { node, ops } => {
+                    let (new_dot, frame) = self.enter_template(dot, node)?;
+                    let res = self.build_ops(blocks, ops, new_dot.as_dot(), dyns);
+                    self.leave_template(frame);
+                    res?;
+                }
             }
         }
-        Ok(Rendered {
-            statics: Arc::clone(&block.statics),
-            dyns,
-        })
+        Ok(())
     }
 
     fn build_slot(
@@ -72,33 +106,27 @@ impl<'t> State<'t> {
                 self.walk_action(dot, node, a, &mut s)?;
                 Ok(Dyn::Str(s))
             }
-            Slot::Branch {
-                node,
-                then,
-                otherwise,
-                text_only,
-            } => {
-                let (is_with, b) = match node {
-                    Node::If(b) => (false, b),
-                    Node::With(b) => (true, b),
-                    _ => return Err(self.error("internal error: branch slot without if/with")),
-                };
-                self.at = Cursor::Node(node);
+            Slot::Branch { arms, otherwise } => {
                 let mark = self.vars.len();
-                let val = self.eval_pipeline(dot, &b.pipe)?;
-                let truth = val.get().is_some_and(Value::truth);
-                let chosen = if truth { Some(*then) } else { *otherwise };
-                let result = match chosen {
-                    None => Dyn::Str(String::new()),
-                    Some(id) => {
-                        let inner = if truth && is_with { val.as_dot() } else { dot };
-                        let r = self.build_block(blocks, id, inner)?;
-                        if *text_only {
-                            Dyn::Str(r.statics.parts[0].to_string())
-                        } else {
-                            Dyn::Node(r)
-                        }
+                let mut result = None;
+                for arm in arms {
+                    let (is_with, b) = match &arm.node {
+                        Node::If(b) => (false, b),
+                        Node::With(b) => (true, b),
+                        _ => return Err(self.error("internal error: branch arm without if/with")),
+                    };
+                    self.at = Cursor::Node(&arm.node);
+                    let val = self.eval_pipeline(dot, &b.pipe)?;
+                    if val.get().is_some_and(Value::truth) {
+                        let inner = if is_with { val.as_dot() } else { dot };
+                        result = Some(self.build_nested(blocks, arm.block, inner)?);
+                        break;
                     }
+                }
+                let result = match (result, otherwise) {
+                    (Some(r), _) => r,
+                    (None, Some(e)) => self.build_nested(blocks, *e, dot)?,
+                    (None, None) => Dyn::Str(String::new()),
                 };
                 self.vars.truncate(mark);
                 Ok(result)
@@ -142,45 +170,13 @@ impl<'t> State<'t> {
         self.at = Cursor::Range(r);
         let mark0 = self.vars.len();
         let val = self.eval_pipeline(dot, &r.pipe)?;
-        let mut v = val.get();
-        while let Some(Value::Ptr(p)) = v {
-            v = Some(p);
-        }
-        let mark = self.vars.len();
+        let v = val.get();
         let mut items = Vec::new();
-        let mut ran = false;
-        match v {
-            Some(Value::Slice(s)) => {
-                let iface = s.elem == crate::value::Type::Any;
-                for (i, elem) in s.items.iter().enumerate() {
-                    ran = true;
-                    let dot = self.bind_iteration(
-                        r.pipe.decl.len(),
-                        mark,
-                        || Value::Int(i as i64),
-                        (elem, iface),
-                    );
-                    if self.build_item(blocks, r, shape, mark, dot, &mut items)? {
-                        break;
-                    }
-                }
-            }
-            Some(Value::Map(m)) => {
-                let iface = m.elem == crate::value::Type::Any;
-                for (k, elem) in &m.entries {
-                    ran = true;
-                    let dot =
-                        self.bind_iteration(r.pipe.decl.len(), mark, || k.clone(), (elem, iface));
-                    if self.build_item(blocks, r, shape, mark, dot, &mut items)? {
-                        break;
-                    }
-                }
-            }
-            None | Some(Value::Nil) => {}
-            Some(other) => return Err(self.range_error(other)),
-        }
+        let ran = self.range_each(v, r.pipe.decl.len(), |st, item_dot| {
+            st.build_item(blocks, r, shape, item_dot, &mut items)
+        })?;
         let result = match otherwise {
-            Some(e) if !ran => Dyn::Node(self.build_block(blocks, e, dot)?),
+            Some(e) if !ran => self.build_nested(blocks, e, dot)?,
             _ => Dyn::Comp(Comprehension {
                 statics: Arc::clone(&blocks[shape.body].statics),
                 items,
@@ -190,17 +186,16 @@ impl<'t> State<'t> {
         Ok(result)
     }
 
-    /// Builds one item with its variables bound; returns whether the loop must stop.
+    /// Builds one item (its variables are bound); returns whether the loop must stop.
     fn build_item(
         &mut self,
         blocks: &'t [Block],
         r: &'t BranchNode,
         shape: &RangeShape,
-        mark: usize,
         dot: Dot<'_>,
         items: &mut Vec<Item>,
     ) -> Result<bool, Error> {
-        let stop = if shape.opaque {
+        Ok(if shape.opaque {
             let mut s = String::new();
             let flow = self.walk_list(dot, &r.list, &mut s)?;
             items.push(Item {
@@ -219,8 +214,6 @@ impl<'t> State<'t> {
                 dyns: rendered.dyns,
             });
             false
-        };
-        self.vars.truncate(mark);
-        Ok(stop)
+        })
     }
 }

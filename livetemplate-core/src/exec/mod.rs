@@ -484,42 +484,11 @@ impl<'t> State<'t> {
         self.at = Cursor::Range(r);
         let mark0 = self.vars.len();
         let val = self.eval_pipeline(dot, &r.pipe)?;
-        let mut v = val.get();
-        while let Some(Value::Ptr(p)) = v {
-            v = Some(p);
-        }
-        let mark = self.vars.len();
-        let ndecl = r.pipe.decl.len();
-        let mut ran = false;
-        match v {
-            Some(Value::Slice(s)) => {
-                let iface = matches!(s.elem, crate::value::Type::Any);
-                for (i, item) in s.items.iter().enumerate() {
-                    ran = true;
-                    if self.one_iteration(
-                        ndecl,
-                        mark,
-                        || Value::Int(i as i64),
-                        (item, iface),
-                        r,
-                        out,
-                    )? {
-                        break;
-                    }
-                }
-            }
-            Some(Value::Map(m)) => {
-                let iface = matches!(m.elem, crate::value::Type::Any);
-                for (k, item) in &m.entries {
-                    ran = true;
-                    if self.one_iteration(ndecl, mark, || k.clone(), (item, iface), r, out)? {
-                        break;
-                    }
-                }
-            }
-            None | Some(Value::Nil) => {}
-            Some(other) => return Err(self.range_error(other)),
-        }
+        let v = val.get();
+        let ran = self.range_each(v, r.pipe.decl.len(), |st, item_dot| {
+            let flow = st.walk_list(item_dot, &r.list, out)?;
+            Ok(flow == Flow::Break)
+        })?;
         if !ran {
             if let Some(e) = &r.else_list {
                 self.walk_list(dot, e, out)?;
@@ -529,20 +498,52 @@ impl<'t> State<'t> {
         Ok(Flow::Normal)
     }
 
-    /// One iteration of a range body; returns whether the loop must stop.
-    fn one_iteration(
+    /// Runs `body` once per element of the range target `v` (a slice, or a
+    /// map in key order), with the range's variables bound and dot set to
+    /// the element; `body` returns whether to stop (`break`). Returns whether
+    /// any iteration ran, or Go's error for a target that cannot be ranged over.
+    fn range_each<'v>(
         &mut self,
+        v: Option<&'v Value>,
         ndecl: usize,
-        mark: usize,
-        index: impl FnOnce() -> Value,
-        elem: (&Value, bool),
-        r: &'t BranchNode,
-        out: &mut String,
+        mut body: impl FnMut(&mut Self, Dot<'v>) -> Result<bool, Error>,
     ) -> Result<bool, Error> {
-        let dot = self.bind_iteration(ndecl, mark, index, elem);
-        let flow = self.walk_list(dot, &r.list, out)?;
-        self.vars.truncate(mark);
-        Ok(flow == Flow::Break)
+        let mut v = v;
+        while let Some(Value::Ptr(p)) = v {
+            v = Some(p);
+        }
+        let mark = self.vars.len();
+        let mut ran = false;
+        match v {
+            Some(Value::Slice(s)) => {
+                let iface = matches!(s.elem, crate::value::Type::Any);
+                for (i, item) in s.items.iter().enumerate() {
+                    ran = true;
+                    let dot =
+                        self.bind_iteration(ndecl, mark, || Value::Int(i as i64), (item, iface));
+                    let stop = body(self, dot)?;
+                    self.vars.truncate(mark);
+                    if stop {
+                        break;
+                    }
+                }
+            }
+            Some(Value::Map(m)) => {
+                let iface = matches!(m.elem, crate::value::Type::Any);
+                for (k, item) in &m.entries {
+                    ran = true;
+                    let dot = self.bind_iteration(ndecl, mark, || k.clone(), (item, iface));
+                    let stop = body(self, dot)?;
+                    self.vars.truncate(mark);
+                    if stop {
+                        break;
+                    }
+                }
+            }
+            None | Some(Value::Nil) => {}
+            Some(other) => return Err(self.range_error(other)),
+        }
+        Ok(ran)
     }
 
     /// Binds the range variables of one iteration and returns its dot.

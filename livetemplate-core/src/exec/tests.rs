@@ -213,6 +213,8 @@ fn user_functions() {
         Err(r#"template: main:1:9: executing "main" at <"x">: expected integer; found "x""#.into())
     );
     assert!(funcs.is_func("double") && funcs.is_func("printf") && !funcs.is_func("nope"));
+    // html/template's internal helper is not callable from source.
+    assert!(!funcs.is_func("_eval_args_"));
 }
 
 #[test]

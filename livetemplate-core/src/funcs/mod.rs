@@ -246,7 +246,9 @@ impl FuncMap {
 
     /// Whether `name` is a function (for the parser's "function not defined" check).
     pub fn is_func(&self, name: &str) -> bool {
-        self.user.contains_key(name) || Builtin::from_name(name).is_some()
+        // `_eval_args_` exists only in escaped trees, never in source.
+        self.user.contains_key(name)
+            || Builtin::from_name(name).is_some_and(|b| b != Builtin::EvalArgs)
     }
 
     /// The function called `name`: a user function first, then a builtin.

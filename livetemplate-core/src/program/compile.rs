@@ -1,4 +1,11 @@
 //! Compiling trees into blocks of statics and slots.
+//!
+//! Passes, in one walk: text runs merge into statics; output actions become
+//! slots; `if`/`with` chains (`{{else if}}` and an `{{else}}` holding only
+//! another `if`/`with`) become one branch slot with several arms; `range`
+//! becomes a comprehension slot; a `{{template}}` call is inlined into its
+//! caller's block (its statics merge with the caller's), except for
+//! recursive calls, which become nested nodes.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -10,6 +17,9 @@ use crate::wire::Statics;
 
 /// Index of a block in a program.
 pub type BlockId = usize;
+
+/// How deep calls are inlined before the compiler falls back to nested nodes.
+const MAX_INLINE_DEPTH: usize = 16;
 
 /// A sequence of statics and slots: one LiveView node shape.
 #[derive(Debug)]
@@ -34,6 +44,23 @@ pub enum Op {
     Slot(Slot),
     /// An action that only declares or assigns variables: evaluated, prints nothing.
     Bind(Pipeline),
+    /// An inlined `{{template}}` call: `ops` run in the callee's scope, with
+    /// the call's argument as dot; their slots belong to the enclosing block.
+    Call {
+        /// The call.
+        node: TemplateNode,
+        /// The callee's steps.
+        ops: Vec<Op>,
+    },
+}
+
+/// One arm of a branch: an `if` or `with` and its block.
+#[derive(Debug)]
+pub struct Arm {
+    /// The `If` or `With` node (its pipeline is the condition).
+    pub node: Node,
+    /// The block rendered when the condition holds.
+    pub block: BlockId,
 }
 
 /// What produces one dynamic value. Each holds the AST node it came from,
@@ -42,18 +69,16 @@ pub enum Op {
 pub enum Slot {
     /// `{{pipeline}}` (a [`Node::Action`]): the escaped string.
     Expr(Node),
-    /// `{{if}}`/`{{with}}` (the node): a nested node of the branch taken, `""` when none.
+    /// An `if`/`with` chain: the first arm whose condition holds, else
+    /// `otherwise`. A taken block with slots is a nested node; one without
+    /// is sent as its text; nothing taken is `""`.
     Branch {
-        /// The `If` or `With` node.
-        node: Node,
-        /// Block of the true branch.
-        then: BlockId,
-        /// Block of the `else` branch.
+        /// The arms in order.
+        arms: Vec<Arm>,
+        /// The final `else` block.
         otherwise: Option<BlockId>,
-        /// When no branch has a slot, the branch's text is sent as a plain string.
-        text_only: bool,
     },
-    /// `{{range}}`: a comprehension; its `else` a nested node.
+    /// `{{range}}`: a comprehension; its `else` a nested node (or its text).
     Range {
         /// The range node.
         node: BranchNode,
@@ -68,7 +93,8 @@ pub enum Slot {
         /// one string by the interpreter (the body block has one slot).
         opaque_items: bool,
     },
-    /// `{{template "name" pipeline}}`: the callee as a nested node.
+    /// A `{{template}}` call that could not be inlined (recursion, or a
+    /// template that does not exist): the callee as a nested node.
     Call {
         /// The call.
         node: TemplateNode,
@@ -89,6 +115,7 @@ pub fn compile(set: &TemplateSet, entry: &str) -> Result<(Vec<Block>, BlockId)> 
         set,
         blocks: Vec::new(),
         templates: HashMap::new(),
+        inlining: Vec::new(),
     };
     let root = c.template_block(&tree.name, &tree.root);
     Ok((c.blocks, root))
@@ -97,30 +124,38 @@ pub fn compile(set: &TemplateSet, entry: &str) -> Result<(Vec<Block>, BlockId)> 
 struct Compiler<'a> {
     set: &'a TemplateSet,
     blocks: Vec<Block>,
+    /// Templates compiled as blocks of their own (entry and recursive callees).
     templates: HashMap<String, BlockId>,
+    /// Templates being compiled or inlined right now (to detect recursion).
+    inlining: Vec<String>,
 }
 
-/// Statics under construction.
+/// Statics and steps under construction.
 struct Builder {
     parts: Vec<String>,
-    ops: Vec<Op>,
+    /// The steps of the block, and of each call being inlined on top.
+    ops: Vec<Vec<Op>>,
 }
 
 impl Builder {
     fn new() -> Self {
         Builder {
             parts: vec![String::new()],
-            ops: Vec::new(),
+            ops: vec![Vec::new()],
         }
     }
     fn text(&mut self, t: &str) {
-        self.parts
-            .last_mut()
-            .expect("parts is never empty")
-            .push_str(t);
+        if let Some(last) = self.parts.last_mut() {
+            last.push_str(t);
+        }
+    }
+    fn op(&mut self, op: Op) {
+        if let Some(top) = self.ops.last_mut() {
+            top.push(op);
+        }
     }
     fn slot(&mut self, s: Slot) {
-        self.ops.push(Op::Slot(s));
+        self.op(Op::Slot(s));
         self.parts.push(String::new());
     }
 }
@@ -140,7 +175,9 @@ impl Compiler<'_> {
         }
         let id = self.alloc();
         self.templates.insert(name.to_string(), id);
+        self.inlining.push(name.to_string());
         self.fill(id, list);
+        self.inlining.pop();
         id
     }
 
@@ -153,9 +190,10 @@ impl Compiler<'_> {
     fn fill(&mut self, id: BlockId, list: &List) {
         let mut b = Builder::new();
         self.nodes(&mut b, list);
+        let ops = b.ops.pop().unwrap_or_default();
         self.blocks[id] = Block {
             statics: Statics::new(b.parts, id as u64 + 1),
-            ops: b.ops,
+            ops,
         };
     }
 
@@ -164,43 +202,77 @@ impl Compiler<'_> {
             match node {
                 Node::Text(t) => b.text(&t.text),
                 Node::Comment(_) => {}
-                Node::Action(a) if !a.pipe.decl.is_empty() => b.ops.push(Op::Bind(a.pipe.clone())),
+                Node::Action(a) if !a.pipe.decl.is_empty() => b.op(Op::Bind(a.pipe.clone())),
                 Node::Action(_) => b.slot(Slot::Expr(node.clone())),
-                Node::If(n) | Node::With(n) => {
-                    let s = self.branch(node, n);
+                Node::If(_) | Node::With(_) => {
+                    let s = self.branch(node);
                     b.slot(s)
                 }
                 Node::Range(n) => {
                     let s = self.range(n);
                     b.slot(s)
                 }
-                Node::Template(t) => {
-                    let block = self
-                        .set
-                        .get(&t.name)
-                        .cloned()
-                        .map(|tree| self.template_block(&tree.name, &tree.root));
-                    b.slot(Slot::Call {
-                        node: t.clone(),
-                        block,
-                    })
-                }
+                Node::Template(t) => self.call(b, t),
                 // Only reachable outside an opaque range body, which the parser rejects.
                 Node::Break(_) | Node::Continue(_) => {}
             }
         }
     }
 
-    fn branch(&mut self, node: &Node, n: &BranchNode) -> Slot {
-        let then = self.list_block(&n.list);
-        let otherwise = n.else_list.as_ref().map(|l| self.list_block(l));
-        let text_only = self.blocks[then].slot_count() == 0
-            && otherwise.is_none_or(|e| self.blocks[e].slot_count() == 0);
+    fn call(&mut self, b: &mut Builder, t: &TemplateNode) {
+        let Some(tree) = self.set.get(&t.name).cloned() else {
+            b.slot(Slot::Call {
+                node: t.clone(),
+                block: None,
+            });
+            return;
+        };
+        if self.inlining.contains(&tree.name) || self.inlining.len() >= MAX_INLINE_DEPTH {
+            let block = Some(self.template_block(&tree.name, &tree.root));
+            b.slot(Slot::Call {
+                node: t.clone(),
+                block,
+            });
+            return;
+        }
+        self.inlining.push(tree.name.clone());
+        b.ops.push(Vec::new());
+        self.nodes(b, &tree.root);
+        let ops = b.ops.pop().unwrap_or_default();
+        self.inlining.pop();
+        b.op(Op::Call {
+            node: t.clone(),
+            ops,
+        });
+    }
+
+    fn branch(&mut self, first: &Node) -> Slot {
+        let mut arms = Vec::new();
+        let mut node = first;
+        while let Node::If(n) | Node::With(n) = node {
+            arms.push(Arm {
+                node: node.clone(),
+                block: self.list_block(&n.list),
+            });
+            match &n.else_list {
+                // `{{else if}}`, or an else holding nothing but another if/with.
+                Some(l)
+                    if l.nodes.len() == 1 && matches!(l.nodes[0], Node::If(_) | Node::With(_)) =>
+                {
+                    node = &l.nodes[0];
+                }
+                Some(l) => {
+                    return Slot::Branch {
+                        arms,
+                        otherwise: Some(self.list_block(l)),
+                    };
+                }
+                None => break,
+            }
+        }
         Slot::Branch {
-            node: node.clone(),
-            then,
-            otherwise,
-            text_only,
+            arms,
+            otherwise: None,
         }
     }
 
@@ -246,9 +318,12 @@ fn breaks_loop(list: &List) -> bool {
 }
 
 /// The slot holding `data-key="{{...}}"` of the body's root element, if any:
-/// the statics before it must be `<tag ...` (whitespace allowed first) with no
-/// `>` yet, ending in ` data-key="`, and the slot must be a plain expression.
+/// the statics before it must open a tag (`<name`, whitespace allowed first)
+/// that is not closed yet, end in whitespace + `data-key="`, and the slot must
+/// be a plain expression (of the body or of a call inlined into it).
 fn key_slot(block: &Block) -> Option<usize> {
+    let mut slots = Vec::new();
+    collect_slots(&block.ops, &mut slots);
     let mut prefix = String::new();
     for (i, part) in block
         .statics
@@ -259,21 +334,32 @@ fn key_slot(block: &Block) -> Option<usize> {
     {
         prefix.push_str(part);
         let trimmed = prefix.trim_start();
-        let tag_open = trimmed.starts_with('<')
-            && trimmed[1..].starts_with(|c: char| c.is_ascii_alphabetic())
+        let open = trimmed
+            .strip_prefix('<')
+            .is_some_and(|t| t.starts_with(|c: char| c.is_ascii_alphabetic()))
             && !trimmed.contains('>');
-        if !tag_open {
+        if !open {
             return None;
         }
-        if (part.ends_with(" data-key=\"") || part.ends_with(" data-key='"))
-            && matches!(
-                block.ops.iter().filter(|o| matches!(o, Op::Slot(_))).nth(i),
-                Some(Op::Slot(Slot::Expr(_)))
-            )
-        {
+        let keyed = ["data-key=\"", "data-key='"].iter().any(|k| {
+            part.strip_suffix(k)
+                .is_some_and(|before| before.ends_with(|c: char| c.is_ascii_whitespace()))
+        });
+        if keyed && matches!(slots.get(i), Some(Slot::Expr(_))) {
             return Some(i);
         }
         prefix.push('\u{0}');
     }
     None
+}
+
+/// Every slot of `ops` in order, including those of inlined calls.
+fn collect_slots<'a>(ops: &'a [Op], out: &mut Vec<&'a Slot>) {
+    for op in ops {
+        match op {
+            Op::Slot(s) => out.push(s),
+            Op::Bind(_) => {}
+            Op::Call { ops, .. } => collect_slots(ops, out),
+        }
+    }
 }

@@ -12,5 +12,5 @@
 mod compile;
 mod eval;
 
-pub use compile::{Block, BlockId, Op, Slot, compile};
+pub use compile::{Arm, Block, BlockId, Op, Slot, compile};
 pub use eval::Program;

@@ -130,6 +130,23 @@ fn merge_keyed(target: &mut Json, mut src: Map<String, Json>) -> Result<(), Clie
         entries.push((idx, v));
     }
     entries.sort_by_key(|(i, _)| *i);
+    // The JS client copies moved items by reference from one snapshot: two
+    // entries moved from the same old item would share one object.
+    let mut sources: Vec<u64> = entries
+        .iter()
+        .filter_map(|(_, e)| match e {
+            Json::Number(n) => n.as_u64(),
+            Json::Array(pair) => pair.first().and_then(Json::as_u64),
+            _ => None,
+        })
+        .collect();
+    sources.sort_unstable();
+    if let Some(w) = sources.windows(2).find(|w| w[0] == w[1]) {
+        return err(format!(
+            "old item {} is the source of two moves (the JS client would alias them)",
+            w[0]
+        ));
+    }
     for (i, entry) in entries {
         let key = i.to_string();
         match entry {

@@ -101,9 +101,12 @@ fn diff_dyn(msg: &mut Message, old: &Dyn, new: &Dyn) -> bool {
 
 /// How a new item is found among the old ones.
 enum Source {
-    Same,
+    /// Diffed against the old item at the same index (equal, changed, or
+    /// a different item that took its place).
+    At,
+    /// Moved from this old index (and diffed against that item).
     Moved(usize),
-    Positional,
+    /// Beyond the old list: sent whole.
     New,
 }
 
@@ -113,19 +116,17 @@ fn diff_comprehension(msg: &mut Message, old: &Comprehension, new: &Comprehensio
     let mut kf = true;
     let mut moved = false;
     let mut changed = old.items.len() != new.items.len();
-    let mut by_key: Option<HashMap<&str, usize>> = None;
-    let mut by_content: Option<HashMap<u64, usize>> = None;
-    for (i, item) in new.items.iter().enumerate() {
-        let source = locate(old, item, i, &mut by_key, &mut by_content);
+    let sources = Matcher::new(old).sources(new);
+    for ((i, item), source) in new.items.iter().enumerate().zip(sources) {
         // An item in place with equal dynamics sends nothing.
-        if matches!(source, Source::Same | Source::Positional) && old.items[i].dyns == item.dyns {
+        if matches!(source, Source::At) && old.items.get(i).is_some_and(|o| o.dyns == item.dyns) {
             continue;
         }
         let entry_mark = msg.out.len();
         let was_first = kf;
         write_index_key(&mut msg.out, &mut kf, i);
         let wrote = match source {
-            Source::Same => {
+            Source::At => {
                 let inner = msg.out.len();
                 msg.out.push('{');
                 let mut f = true;
@@ -152,18 +153,6 @@ fn diff_comprehension(msg: &mut Message, old: &Comprehension, new: &Comprehensio
                 }
                 true
             }
-            Source::Positional => {
-                let inner = msg.out.len();
-                msg.out.push('{');
-                let mut f = true;
-                if diff_dyns(msg, &mut f, &old.items[i].dyns, &item.dyns) {
-                    msg.out.push('}');
-                    true
-                } else {
-                    msg.out.truncate(inner);
-                    false
-                }
-            }
             Source::New => {
                 msg.write_item(item);
                 true
@@ -189,64 +178,149 @@ fn diff_comprehension(msg: &mut Message, old: &Comprehension, new: &Comprehensio
     true
 }
 
-/// Finds where new item `i` came from.
-fn locate<'a>(
+/// Finds, for each new item, where it came from in the old list.
+///
+/// The JS client copies a moved item by reference from a snapshot of the old
+/// list, so an old item must be the source of at most one move per diff (two
+/// entries sharing one object would later change together).
+struct Matcher<'a> {
     old: &'a Comprehension,
-    item: &Item,
-    i: usize,
-    by_key: &mut Option<HashMap<&'a str, usize>>,
-    by_content: &mut Option<HashMap<u64, usize>>,
-) -> Source {
-    if let Some(key) = &item.key {
-        if old
-            .items
-            .get(i)
-            .is_some_and(|o| o.key.as_ref() == Some(key))
-        {
-            return Source::Same;
+    moved_from: Vec<bool>,
+    by_key: Option<HashMap<&'a str, Vec<usize>>>,
+    by_content: Option<HashMap<u64, Vec<usize>>>,
+    by_value: Option<ValueIndex<'a>>,
+}
+
+impl<'a> Matcher<'a> {
+    fn new(old: &'a Comprehension) -> Self {
+        Matcher {
+            old,
+            moved_from: vec![false; old.items.len()],
+            by_key: None,
+            by_content: None,
+            by_value: None,
         }
-        let map = by_key.get_or_insert_with(|| {
-            let mut m = HashMap::with_capacity(old.items.len());
-            for (j, it) in old.items.iter().enumerate() {
-                if let Some(k) = &it.key {
-                    m.entry(k.as_str()).or_insert(j);
+    }
+
+    /// Where each new item comes from. Exact matches (same key, or equal
+    /// content) are settled first, so that a merely similar item cannot take
+    /// an old item another one is equal to; then each remaining item is a
+    /// move of the old item sharing most values when that is cheaper to
+    /// send than a diff at its position.
+    fn sources(&mut self, new: &Comprehension) -> Vec<Source> {
+        let exact: Vec<Option<Source>> = new
+            .items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| self.exact(item, i))
+            .collect();
+        exact
+            .into_iter()
+            .zip(new.items.iter().enumerate())
+            .map(|(found, (i, item))| match found {
+                Some(s) => s,
+                None if item.key.is_some() => self.fallback(i),
+                None => self.similar(item, i),
+            })
+            .collect()
+    }
+
+    /// A match by key, or by equal content for items without keys.
+    fn exact(&mut self, item: &Item, i: usize) -> Option<Source> {
+        let old = self.old;
+        let at_i = old.items.get(i);
+        if let Some(key) = &item.key {
+            if at_i.is_some_and(|o| o.key.as_ref() == Some(key)) {
+                return Some(Source::At);
+            }
+            let map = self.by_key.get_or_insert_with(|| {
+                let mut m: HashMap<&str, Vec<usize>> = HashMap::with_capacity(old.items.len());
+                for (j, it) in old.items.iter().enumerate() {
+                    if let Some(k) = &it.key {
+                        m.entry(k.as_str()).or_default().push(j);
+                    }
                 }
+                m
+            });
+            let found = map
+                .get(key.as_str())
+                .and_then(|js| first_free(js, &self.moved_from))?;
+            return Some(self.moved(found, i));
+        }
+        if at_i.is_some_and(|o| o.dyns == item.dyns) {
+            return Some(Source::At);
+        }
+        let map = self.by_content.get_or_insert_with(|| {
+            let mut m: HashMap<u64, Vec<usize>> = HashMap::with_capacity(old.items.len());
+            for (j, it) in old.items.iter().enumerate() {
+                m.entry(content_hash(&it.dyns)).or_default().push(j);
             }
             m
         });
-        return match map.get(key.as_str()) {
-            Some(&j) if j == i => Source::Same,
-            Some(&j) => Source::Moved(j),
-            None if i < old.items.len() => Source::Positional,
-            None => Source::New,
-        };
+        let found = map.get(&content_hash(&item.dyns)).and_then(|js| {
+            js.iter()
+                .copied()
+                .find(|&j| !self.moved_from[j] && j != i && old.items[j].dyns == item.dyns)
+        })?;
+        Some(self.moved(found, i))
     }
-    if let Some(o) = old.items.get(i)
-        && o.dyns == item.dyns
-    {
-        return Source::Same;
-    }
-    let map = by_content.get_or_insert_with(|| {
-        let mut m = HashMap::with_capacity(old.items.len());
-        for (j, it) in old.items.iter().enumerate() {
-            m.entry(content_hash(&it.dyns)).or_insert(j);
+
+    /// The old item sharing most values, when moving it is cheaper.
+    fn similar(&mut self, item: &Item, i: usize) -> Source {
+        let old = self.old;
+        let index = self.by_value.get_or_insert_with(|| ValueIndex::new(old));
+        if let Some((j, _)) = index.best_match(item, i, &self.moved_from) {
+            let here = match old.items.get(i) {
+                Some(o) => change_cost(&o.dyns, &item.dyns),
+                None => full_cost(&item.dyns),
+            };
+            // `[j,{...}]` costs a few bytes more than `{...}`.
+            if change_cost(&old.items[j].dyns, &item.dyns) + 8 < here {
+                return self.moved(j, i);
+            }
         }
-        m
-    });
-    if let Some(&j) = map.get(&content_hash(&item.dyns))
-        && old.items[j].dyns == item.dyns
-    {
-        return if j == i {
-            Source::Same
+        self.fallback(i)
+    }
+
+    fn moved(&mut self, j: usize, i: usize) -> Source {
+        if j == i {
+            return Source::At;
+        }
+        self.moved_from[j] = true;
+        Source::Moved(j)
+    }
+
+    fn fallback(&self, i: usize) -> Source {
+        if i < self.old.items.len() {
+            Source::At
         } else {
-            Source::Moved(j)
-        };
+            Source::New
+        }
     }
-    if i < old.items.len() {
-        Source::Positional
-    } else {
-        Source::New
-    }
+}
+
+/// Rough wire bytes of the diff from `old` to `new` dynamics.
+fn change_cost(old: &[Dyn], new: &[Dyn]) -> usize {
+    old.iter()
+        .zip(new)
+        .map(|(o, n)| match (o, n) {
+            _ if o == n => 0,
+            (_, Dyn::Str(s)) => s.len() + 6,
+            _ => 64,
+        })
+        .sum()
+}
+
+/// Rough wire bytes of `dyns` sent whole.
+fn full_cost(dyns: &[Dyn]) -> usize {
+    dyns.iter()
+        .map(|d| if let Dyn::Str(s) = d { s.len() + 6 } else { 64 })
+        .sum()
+}
+
+/// The first index in `js` not yet used as a move source.
+fn first_free(js: &[usize], moved_from: &[bool]) -> Option<usize> {
+    js.iter().copied().find(|&j| !moved_from[j])
 }
 
 fn content_hash(dyns: &[Dyn]) -> u64 {
@@ -277,5 +351,58 @@ fn hash_dyns(dyns: &[Dyn], h: &mut impl Hasher) {
                 }
             }
         }
+    }
+}
+
+/// Old items indexed by the strings in their slots, to find for a changed
+/// item the old one sharing most values (e.g. a row that moved and got a new
+/// rank): sending it as a move plus the few changed slots beats resending
+/// the row at its new position.
+struct ValueIndex<'a> {
+    by_value: HashMap<(usize, &'a str), Vec<usize>>,
+}
+
+/// Values held by more old items than this say nothing about identity.
+const MAX_SHARED: usize = 4;
+
+impl<'a> ValueIndex<'a> {
+    fn new(old: &'a Comprehension) -> Self {
+        let mut by_value: HashMap<(usize, &'a str), Vec<usize>> = HashMap::new();
+        for (j, it) in old.items.iter().enumerate() {
+            for (k, d) in it.dyns.iter().enumerate() {
+                if let Dyn::Str(s) = d {
+                    let list = by_value.entry((k, s.as_str())).or_default();
+                    if list.len() <= MAX_SHARED {
+                        list.push(j);
+                    }
+                }
+            }
+        }
+        ValueIndex { by_value }
+    }
+
+    /// The old item (other than `i`, not yet a move source) sharing most
+    /// slot values with `item`, and how many it shares; ties go to the
+    /// lowest index.
+    fn best_match(&self, item: &Item, i: usize, moved_from: &[bool]) -> Option<(usize, usize)> {
+        let mut scores: Vec<(usize, usize)> = Vec::new();
+        for (k, d) in item.dyns.iter().enumerate() {
+            let Dyn::Str(s) = d else { continue };
+            let Some(list) = self.by_value.get(&(k, s.as_str())) else {
+                continue;
+            };
+            if list.len() > MAX_SHARED {
+                continue;
+            }
+            for &j in list.iter().filter(|&&j| j != i && !moved_from[j]) {
+                match scores.iter_mut().find(|(c, _)| *c == j) {
+                    Some((_, n)) => *n += 1,
+                    None => scores.push((j, 1)),
+                }
+            }
+        }
+        scores
+            .into_iter()
+            .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
     }
 }
