@@ -26,7 +26,12 @@ pub fn estimate_value(v: &Value) -> usize {
 fn heap_of(v: &Value) -> usize {
     const ARC_HEADER: usize = 2 * size_of::<usize>();
     match v {
-        Value::Nil | Value::Bool(_) | Value::Int(_) | Value::Uint(_) | Value::Float(_) => 0,
+        Value::Nil
+        | Value::Bool(_)
+        | Value::Int(_)
+        | Value::Uint(_)
+        | Value::Float(_)
+        | Value::Complex(..) => 0,
         Value::String(s) | Value::Safe(_, s) => ARC_HEADER + s.len(),
         Value::Slice(s) => {
             ARC_HEADER + size_of::<SliceValue>() + s.items.iter().map(estimate_value).sum::<usize>()

@@ -72,7 +72,7 @@ export class LiveClient {
     if (msg.error) {
       const kind = msg.error.kind;
       // The server closes after these; reconnecting would not help.
-      if (kind === "token_invalid" || kind === "superseded") this.stopped = true;
+      if (kind === "token_invalid" || kind === "superseded" || kind === "page_closed") this.stopped = true;
       console.warn("livetemplate:", kind, msg.error.message);
       this.root.dispatchEvent(new CustomEvent("lvt:error", { detail: msg.error }));
       return;

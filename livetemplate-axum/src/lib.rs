@@ -55,8 +55,9 @@
 //!   `bad_message` (not JSON, not the shape above, or a binary frame),
 //!   `unknown_event`, `event_rejected` (the view refused the data),
 //!   `render_failed`; the socket stays open for these. `token_invalid`
-//!   (unknown, expired or forged token) and `superseded` (the page was opened
-//!   by a newer connection) are followed by a close frame.
+//!   (unknown, expired or forged token), `page_closed` (the page expired or
+//!   was closed while connected) and `superseded` (the page was opened by a
+//!   newer connection) are followed by a close frame.
 //!
 //! A frame larger than [`Options::max_message_bytes`] closes the socket. Nothing
 //! a browser sends can panic the server or reach a page other than the one
@@ -472,10 +473,18 @@ impl<V: LiveView> Live<V> {
 
     /// Renders `state` into the page: the diff frame, or `None` if nothing changed.
     fn render(&self, entry: &Entry<V::State>, state: &V::State) -> Result<Option<String>, Refusal> {
-        let fragments = entry
-            .page
-            .render_fragments(state)
-            .map_err(|e| Refusal::open("render_failed", e.to_string()))?;
+        let fragments = entry.page.render_fragments(state).map_err(|e| {
+            if entry.page.is_closed() {
+                // Expired or closed while connected: nothing more can happen here.
+                Refusal {
+                    kind: "page_closed",
+                    message: e.to_string(),
+                    close: true,
+                }
+            } else {
+                Refusal::open("render_failed", e.to_string())
+            }
+        })?;
         Ok(fragments.first().map(|f| ServerFrame::Diff(&f.data).text()))
     }
 

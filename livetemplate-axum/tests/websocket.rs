@@ -336,3 +336,21 @@ async fn server_timer_pushes_diffs() {
         assert_eq!(push["diff"].as_object().unwrap().len(), 1, "{push}");
     }
 }
+
+#[tokio::test]
+async fn a_page_closed_while_connected_closes_its_socket_only() {
+    let s = server(64 * 1024).await;
+    let (other_token, mut other) = joined(&s).await;
+    let (token, mut ws) = joined(&s).await;
+    s.live
+        .application()
+        .get_page(&token)
+        .expect("live page")
+        .close();
+    send(&mut ws, r#"{"event":"inc"}"#).await;
+    assert_eq!(error_kind(&next(&mut ws).await.unwrap()), "page_closed");
+    assert_eq!(next(&mut ws).await, None);
+    send(&mut other, r#"{"event":"inc"}"#).await;
+    assert_eq!(next(&mut other).await.unwrap()["diff"]["0"], "1");
+    assert_eq!(s.live.state(&other_token).unwrap().n, 1);
+}

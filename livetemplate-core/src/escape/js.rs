@@ -143,6 +143,7 @@ fn json(v: &Value, out: &mut String) -> Result<(), String> {
             }
             out.push_str(&format_float(*f, b'j'));
         }
+        Value::Complex(..) => return Err("json: unsupported type: complex128".into()),
         Value::String(s) | Value::Safe(_, s) => json_string(s, out),
         Value::Ptr(p) => json(p, out)?,
         Value::Slice(s) => {
@@ -213,6 +214,7 @@ fn go_type_name(t: &Type) -> String {
         Type::Int => "int".into(),
         Type::Uint => "uint".into(),
         Type::Float => "float64".into(),
+        Type::Complex => "complex128".into(),
         Type::String => "string".into(),
         Type::Safe(k) => format!(
             "template.{}",

@@ -314,8 +314,9 @@ impl<'t> State<'t> {
             && matches!(text.as_bytes()[1], b'x' | b'X')
             && !text.contains(['p', 'P']);
         let is_rune = text.starts_with('\'');
-        if n.complex.is_some() && (n.is_char || text.ends_with('i')) {
-            return Err(self.error(format_args!("complex constant {text} is not supported")));
+        if let Some((re, im)) = n.complex {
+            // A complex literal is complex128 even when its imaginary part is zero.
+            return Ok(Ev::Own(Value::Complex(re, im)));
         }
         if let Some(f) = n.float {
             if !is_hex_int && !is_rune && text.contains(['.', 'e', 'E', 'p', 'P']) {
@@ -690,6 +691,10 @@ impl<'t> State<'t> {
                         Some(f) => Ok(Ev::Own(Value::Float(f))),
                         None => Err(self.error(format_args!("expected float; found {}", n.text))),
                     },
+                    Some(Type::Complex) => match n.complex {
+                        Some((re, im)) => Ok(Ev::Own(Value::Complex(re, im))),
+                        None => Err(self.error(format_args!("expected complex; found {}", n.text))),
+                    },
                     Some(t) => self.literal_mismatch(arg, t),
                 };
             }
@@ -712,6 +717,7 @@ impl<'t> State<'t> {
             Type::Int => self.error(format_args!("expected integer; found {s}")),
             Type::Uint => self.error(format_args!("expected unsigned integer; found {s}")),
             Type::Float => self.error(format_args!("expected float; found {s}")),
+            Type::Complex => self.error(format_args!("expected complex; found {s}")),
             t => self.error(format_args!("can't handle {s} for arg of type {t}")),
         })
     }

@@ -22,6 +22,7 @@ pub const ERR_NO_COMPARISON: &str = "missing argument for comparison";
 enum Kind {
     Invalid,
     Bool,
+    Complex,
     Int,
     Float,
     String,
@@ -34,6 +35,7 @@ fn basic_kind(v: Option<&Value>) -> Kind {
         Some(Value::Int(_)) => Kind::Int,
         Some(Value::Uint(_)) => Kind::Uint,
         Some(Value::Float(_)) => Kind::Float,
+        Some(Value::Complex(..)) => Kind::Complex,
         Some(Value::String(_) | Value::Safe(..)) => Kind::String,
         _ => Kind::Invalid,
     }
@@ -69,6 +71,13 @@ fn float(v: Option<&Value>) -> f64 {
     }
 }
 
+fn complex(v: Option<&Value>) -> (f64, f64) {
+    match v {
+        Some(Value::Complex(re, im)) => (*re, *im),
+        _ => (0.0, 0.0),
+    }
+}
+
 fn string(v: Option<&Value>) -> &str {
     match v {
         Some(Value::String(s) | Value::Safe(_, s)) => s,
@@ -93,6 +102,7 @@ fn reflect_kind(v: &Value) -> u8 {
         Value::Map(_) => 7,
         Value::Struct(_) => 8,
         Value::Ptr(_) | Value::NilPtr(_) => 9,
+        Value::Complex(..) => 10,
     }
 }
 
@@ -126,6 +136,7 @@ pub fn go_equal(a: &Value, b: &Value) -> bool {
         (Value::Int(x), Value::Int(y)) => x == y,
         (Value::Uint(x), Value::Uint(y)) => x == y,
         (Value::Float(x), Value::Float(y)) => x == y,
+        (Value::Complex(r1, i1), Value::Complex(r2, i2)) => r1 == r2 && i1 == i2,
         (Value::String(x), Value::String(y)) => x == y,
         (Value::Safe(k1, x), Value::Safe(k2, y)) => k1 == k2 && x == y,
         (Value::Ptr(x), Value::Ptr(y)) => Arc::ptr_eq(x, y),
@@ -170,6 +181,7 @@ pub fn eq(arg1: Option<&Value>, rest: &[Option<&Value>]) -> Result<bool, String>
             match k1 {
                 Kind::Bool => boolean(arg1) == boolean(arg),
                 Kind::Float => float(arg1) == float(arg),
+                Kind::Complex => complex(arg1) == complex(arg),
                 Kind::Int => int(arg1) == int(arg),
                 Kind::String => string(arg1) == string(arg),
                 Kind::Uint => uint(arg1) == uint(arg),
@@ -231,7 +243,7 @@ pub fn lt(arg1: Option<&Value>, arg2: Option<&Value>) -> Result<bool, String> {
         };
     }
     match k1 {
-        Kind::Bool | Kind::Invalid => Err(ERR_BAD_COMPARISON_TYPE.into()),
+        Kind::Bool | Kind::Complex | Kind::Invalid => Err(ERR_BAD_COMPARISON_TYPE.into()),
         Kind::Float => Ok(float(arg1) < float(arg2)),
         Kind::Int => Ok(int(arg1) < int(arg2)),
         Kind::String => Ok(string(arg1) < string(arg2)),
@@ -340,5 +352,23 @@ mod tests {
             ge(Some(&Value::Float(1.5)), Some(&Value::Float(1.5))),
             Ok(true)
         );
+    }
+
+    #[test]
+    fn complex_compares_for_equality_only() {
+        // Go 1.19: `eq 1+2i 1+2i`, `eq 1i 1`, `lt 1i 2i`, `lt 1i 1`.
+        let a = Value::Complex(1.0, 2.0);
+        let b = Value::Complex(1.0, 3.0);
+        assert_eq!(eq(Some(&a), &[Some(&a.clone())]), Ok(true));
+        assert_eq!(eq(Some(&a), &[Some(&b)]), Ok(false));
+        assert_eq!(eq(Some(&a), &[Some(&b), Some(&a)]), Ok(true));
+        assert_eq!(ne(Some(&a), Some(&b)), Ok(true));
+        assert_eq!(eq(Some(&a), &[Some(&i(1))]), Err(ERR_BAD_COMPARISON.into()));
+        assert_eq!(eq(Some(&a), &[None]), Ok(false));
+        assert_eq!(lt(Some(&a), Some(&b)), Err(ERR_BAD_COMPARISON_TYPE.into()));
+        assert_eq!(le(Some(&a), Some(&a)), Err(ERR_BAD_COMPARISON_TYPE.into()));
+        assert_eq!(lt(Some(&a), Some(&i(1))), Err(ERR_BAD_COMPARISON.into()));
+        assert!(go_equal(&a, &Value::Complex(1.0, 2.0)));
+        assert!(!go_equal(&a, &Value::Float(1.0)));
     }
 }

@@ -461,6 +461,23 @@ impl<'a> Printer<'a> {
         }
     }
 
+    /// Go's `fmtComplex`: `(re+imi)`, each part formatted as a float with
+    /// the same verb and flags; the imaginary part always has a sign.
+    fn print_complex(&mut self, val: &Value, re: f64, im: f64, verb: char) {
+        match verb {
+            'v' | 'b' | 'g' | 'G' | 'x' | 'X' | 'f' | 'F' | 'e' | 'E' => {
+                let old_plus = self.f.plus;
+                self.out.push('(');
+                self.print_float(val, re, verb);
+                self.f.plus = true;
+                self.print_float(val, im, verb);
+                self.out.push_str("i)");
+                self.f.plus = old_plus;
+            }
+            _ => self.bad_verb(verb, Some(val)),
+        }
+    }
+
     // ---- strings -------------------------------------------------------
 
     fn fmt_sx(&mut self, s: &str, digits: &[u8; 17]) {
@@ -615,6 +632,7 @@ impl<'a> Printer<'a> {
             Value::Int(i) => self.fmt_integer(v, *i as u64, true, verb),
             Value::Uint(u) => self.fmt_integer(v, *u, false, verb),
             Value::Float(f) => self.print_float(v, *f, verb),
+            Value::Complex(re, im) => self.print_complex(v, *re, *im, verb),
             Value::String(s) | Value::Safe(_, s) => self.fmt_string(v, s, verb),
             Value::Map(m) => {
                 if self.f.sharp_v {

@@ -2076,3 +2076,39 @@ fn json_floats_like_encoding_json() {
         assert_eq!(&out[1..], want, "bits {bits}");
     }
 }
+
+#[test]
+fn oracle_complex() {
+    // `{{printf FORMAT 1+2i ...}}` etc. in Go 1.19.
+    let c = |re, im| Value::Complex(re, im);
+    let z = c(1.0, 2.0);
+    let format = "%v|%g|%G|%.2f|%8.3f|%e|%E|%x|%X|%b|%+v|%#v|%T|%F|%-9.1f|%+.1e|% g|%08.2f";
+    let mut args = vec![z.clone(); 17];
+    args.push(c(-1.0, -2.0));
+    assert_eq!(
+        sprintf(format, &args),
+        "(1+2i)|(1+2i)|(1+2i)|(1.00+2.00i)|(   1.000  +2.000i)|(1.000000e+00+2.000000e+00i)|\
+         (1.000000E+00+2.000000E+00i)|(0x1p+00+0x1p+01i)|(0X1P+00+0X1P+01i)|\
+         (4503599627370496p-52+4503599627370496p-51i)|(1+2i)|(1+2i)|complex128|\
+         (1.000000+2.000000i)|(1.0      +2.0     i)|(+1.0e+00+2.0e+00i)|( 1+2i)|(-0001.00-0002.00i)"
+    );
+    let i = c(0.0, 1.0);
+    assert_eq!(
+        sprintf("%d|%s|%q|%t|%c|%U|%o|%p", &vec![i.clone(); 8]),
+        "%!d(complex128=(0+1i))|%!s(complex128=(0+1i))|%!q(complex128=(0+1i))|\
+         %!t(complex128=(0+1i))|%!c(complex128=(0+1i))|%!U(complex128=(0+1i))|\
+         %!o(complex128=(0+1i))|%!p(complex128=(0+1i))"
+    );
+    assert_eq!(sprintf("%6.2v", std::slice::from_ref(&z)), "(     1    +2i)");
+    assert_eq!(sprintf("%v", &[c(1e300, 1e300)]), "(1e+300+1e+300i)");
+    assert_eq!(sprintf("%[1]v %[1]T", &[c(0.0, 3.0)]), "(0+3i) complex128");
+    assert_eq!(sprint(&[i.clone(), c(0.0, 2.0)]), "(0+1i) (0+2i)");
+    assert_eq!(
+        sprint(&[i.clone(), Value::str("a"), c(0.0, 2.0)]),
+        "(0+1i)a(0+2i)"
+    );
+    assert_eq!(sprintln(&[i.clone(), Value::Int(2)]), "(0+1i) 2\n");
+    assert_eq!(sprint(&[c(0.0, -1.5)]), "(0-1.5i)");
+    assert_eq!(sprint(&[c(0.0, 0.25)]), "(0+0.25i)");
+    assert_eq!(i.to_string(), "(0+1i)");
+}

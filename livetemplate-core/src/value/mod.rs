@@ -48,6 +48,8 @@ pub enum Type {
     Uint,
     /// `float64`
     Float,
+    /// `complex128`
+    Complex,
     /// `string`
     String,
     /// One of the html/template string types.
@@ -84,6 +86,9 @@ pub enum Value {
     Uint(u64),
     /// `float64`
     Float(f64),
+    /// `complex128`: real and imaginary parts (a template's complex
+    /// constant such as `1+2i`).
+    Complex(f64, f64),
     /// `string`
     String(Arc<str>),
     /// A safe-content string (`template.HTML` etc.).
@@ -165,6 +170,7 @@ impl fmt::Display for Type {
             Type::Int => f.write_str("int"),
             Type::Uint => f.write_str("uint"),
             Type::Float => f.write_str("float64"),
+            Type::Complex => f.write_str("complex128"),
             Type::String => f.write_str("string"),
             Type::Safe(k) => f.write_str(k.type_name()),
             Type::Slice(e) => write!(f, "[]{e}"),
@@ -201,6 +207,7 @@ impl Type {
             Type::Int => Value::Int(0),
             Type::Uint => Value::Uint(0),
             Type::Float => Value::Float(0.0),
+            Type::Complex => Value::Complex(0.0, 0.0),
             Type::String => Value::String(Arc::from("")),
             Type::Safe(k) => Value::Safe(*k, Arc::from("")),
             Type::Slice(e) => Value::Slice(Arc::new(SliceValue {
@@ -381,6 +388,7 @@ impl Value {
             Value::Int(_) => Type::Int,
             Value::Uint(_) => Type::Uint,
             Value::Float(_) => Type::Float,
+            Value::Complex(..) => Type::Complex,
             Value::String(_) => Type::String,
             Value::Safe(k, _) => Type::Safe(*k),
             Value::Slice(s) => Type::Slice(Arc::new(s.elem.clone())),
@@ -398,6 +406,7 @@ impl Value {
             | (Value::Int(_), Type::Int)
             | (Value::Uint(_), Type::Uint)
             | (Value::Float(_), Type::Float)
+            | (Value::Complex(..), Type::Complex)
             | (Value::String(_), Type::String) => true,
             (Value::Safe(a, _), Type::Safe(b)) => a == b,
             (Value::Slice(s), Type::Slice(e)) => s.elem == **e,
@@ -419,6 +428,7 @@ impl Value {
             Value::Int(i) => *i != 0,
             Value::Uint(u) => *u != 0,
             Value::Float(f) => *f != 0.0,
+            Value::Complex(re, im) => *re != 0.0 || *im != 0.0,
             Value::String(s) | Value::Safe(_, s) => !s.is_empty(),
             Value::Slice(s) => !s.items.is_empty(),
             Value::Map(m) => !m.entries.is_empty(),

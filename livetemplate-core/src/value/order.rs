@@ -23,6 +23,7 @@ pub(super) fn rank(v: &Value) -> u8 {
         Value::Struct(_) => 9,
         Value::NilPtr(_) => 10,
         Value::Ptr(_) => 11,
+        Value::Complex(..) => 12,
     }
 }
 
@@ -39,6 +40,9 @@ pub fn compare_keys(a: &Value, b: &Value) -> Ordering {
         (Value::Int(x), Value::Int(y)) => x.cmp(y),
         (Value::Uint(x), Value::Uint(y)) => x.cmp(y),
         (Value::Float(x), Value::Float(y)) => float_cmp(*x, *y),
+        (Value::Complex(r1, i1), Value::Complex(r2, i2)) => {
+            float_cmp(*r1, *r2).then_with(|| float_cmp(*i1, *i2))
+        }
         (Value::String(x), Value::String(y)) => x.as_bytes().cmp(y.as_bytes()),
         (Value::Safe(k1, x), Value::Safe(k2, y)) => {
             k1.cmp(k2).then_with(|| x.as_bytes().cmp(y.as_bytes()))

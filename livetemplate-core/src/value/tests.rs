@@ -150,6 +150,23 @@ fn truth_is_go_is_true() {
         assert_eq!(json(src).truth(), want, "{src}");
     }
     assert!(Value::Float(f64::NAN).truth());
+    // Go's isTrue on complex128: non-zero.
+    assert!(!Value::Complex(0.0, 0.0).truth());
+    assert!(!Value::Complex(-0.0, 0.0).truth());
+    assert!(Value::Complex(0.0, 1.5).truth());
+    assert!(Value::Complex(1.0, 0.0).truth());
+}
+
+#[test]
+fn complex_type_and_zero() {
+    let z = Value::Complex(1.0, 2.0);
+    assert_eq!(z.type_of(), Type::Complex);
+    assert_eq!(z.type_of().to_string(), "complex128");
+    assert!(z.has_type(&Type::Complex));
+    assert!(!z.has_type(&Type::Float));
+    assert_eq!(Type::Complex.zero(), Value::Complex(0.0, 0.0));
+    assert_eq!(z.len(), None);
+    assert_eq!(Type::slice_of(Type::Complex).to_string(), "[]complex128");
 }
 
 #[test]
