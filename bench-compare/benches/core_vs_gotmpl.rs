@@ -139,27 +139,38 @@ fn load() -> Vec<Scenario> {
     out
 }
 
-/// Mean time per call of `f` in ns: best of `rounds` batches of ~`batch` each.
-fn time_ns(mut f: impl FnMut(), budget: Duration) -> f64 {
-    // Calibrate the batch size to ~budget/5.
+/// Calls of `f` that take about `target`.
+fn calibrate(f: &mut dyn FnMut(), target: Duration) -> u32 {
     let mut n = 1u32;
     loop {
         let t = Instant::now();
         for _ in 0..n {
             f();
         }
-        if t.elapsed() * 5 >= budget || n >= 1 << 24 {
-            break;
+        if t.elapsed() >= target || n >= 1 << 24 {
+            return n;
         }
         n *= 2;
     }
-    let mut best = f64::INFINITY;
-    for _ in 0..5 {
-        let t = Instant::now();
-        for _ in 0..n {
-            f();
+}
+
+/// Time per call in ns of each of `fs`, measured in interleaved rounds
+/// (each round runs every function once, in turn, for a short batch) and
+/// keeping the best batch of each: on a shared, busy machine the minimum is
+/// the most stable estimate, and interleaving exposes all engines to the
+/// same load.
+fn time_interleaved(fs: &mut [&mut dyn FnMut()], rounds: usize) -> Vec<f64> {
+    let batch = Duration::from_millis(5);
+    let ns: Vec<u32> = fs.iter_mut().map(|f| calibrate(*f, batch)).collect();
+    let mut best = vec![f64::INFINITY; fs.len()];
+    for _ in 0..rounds {
+        for (k, f) in fs.iter_mut().enumerate() {
+            let t = Instant::now();
+            for _ in 0..ns[k] {
+                f();
+            }
+            best[k] = best[k].min(t.elapsed().as_nanos() as f64 / f64::from(ns[k]));
         }
-        best = best.min(t.elapsed().as_nanos() as f64 / f64::from(n));
     }
     best
 }
@@ -169,7 +180,6 @@ fn geomean(xs: &[f64]) -> f64 {
 }
 
 fn summary(scenarios: &[Scenario]) {
-    let budget = Duration::from_millis(100);
     println!(
         "\n| scenario | mode | output bytes | ours execute (µs) | ours render tree (µs) | gotmpl (µs) | gotmpl / ours |"
     );
@@ -177,28 +187,27 @@ fn summary(scenarios: &[Scenario]) {
     let (mut ours_v, mut tree_v, mut go_v, mut ours_all, mut tree_all) =
         (vec![], vec![], vec![], vec![], vec![]);
     for s in scenarios {
-        let ours = time_ns(
-            || {
-                black_box(s.ours.execute(black_box(&s.data)).unwrap());
-            },
-            budget,
-        );
-        let tree = time_ns(
-            || {
-                black_box(s.program.render(black_box(&s.data)).unwrap());
-            },
-            budget,
-        );
+        let mut ours_f = || {
+            black_box(s.ours.execute(black_box(&s.data)).unwrap());
+        };
+        let mut tree_f = || {
+            black_box(s.program.render(black_box(&s.data)).unwrap());
+        };
+        let (ours, tree, go) = match &s.gotmpl {
+            Some(g) => {
+                let mut go_f = || {
+                    black_box(g.render().unwrap());
+                };
+                let t = time_interleaved(&mut [&mut ours_f, &mut tree_f, &mut go_f], 20);
+                (t[0], t[1], Some(t[2]))
+            }
+            None => {
+                let t = time_interleaved(&mut [&mut ours_f, &mut tree_f], 20);
+                (t[0], t[1], None)
+            }
+        };
         ours_all.push(ours);
         tree_all.push(tree);
-        let go = s.gotmpl.as_ref().map(|g| {
-            time_ns(
-                || {
-                    black_box(g.render().unwrap());
-                },
-                budget,
-            )
-        });
         let (go_s, ratio) = match go {
             Some(go) => {
                 ours_v.push(ours);

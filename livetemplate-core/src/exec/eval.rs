@@ -343,6 +343,12 @@ impl<'t> State<'t> {
         let Arg::Field { idents, .. } = field else {
             unreachable!("eval_field_node on {field:?}")
         };
+        if args.len() <= 1
+            && fin.is_none()
+            && let Some(ev) = found_field_chain(dot, idents)
+        {
+            return Ok(ev);
+        }
         self.eval_field_chain(dot_ev(dot), idents, args, fin)
     }
 
@@ -391,6 +397,12 @@ impl<'t> State<'t> {
         // is copied out of the variable stack.
         let has_args = args.len() > 1 || fin.is_some();
         let var = self.find_var(name)?;
+        if !has_args
+            && let Some(v) = &var.value
+            && let Some(ev) = found_field_chain(Dot::Val(v), fields)
+        {
+            return Ok(ev.detach());
+        }
         let recv = match &var.value {
             None => Ev::Invalid,
             Some(v) => Ev::borrowed(v, var.iface),

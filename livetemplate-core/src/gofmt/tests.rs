@@ -2099,7 +2099,10 @@ fn oracle_complex() {
          %!t(complex128=(0+1i))|%!c(complex128=(0+1i))|%!U(complex128=(0+1i))|\
          %!o(complex128=(0+1i))|%!p(complex128=(0+1i))"
     );
-    assert_eq!(sprintf("%6.2v", std::slice::from_ref(&z)), "(     1    +2i)");
+    assert_eq!(
+        sprintf("%6.2v", std::slice::from_ref(&z)),
+        "(     1    +2i)"
+    );
     assert_eq!(sprintf("%v", &[c(1e300, 1e300)]), "(1e+300+1e+300i)");
     assert_eq!(sprintf("%[1]v %[1]T", &[c(0.0, 3.0)]), "(0+3i) complex128");
     assert_eq!(sprint(&[i.clone(), c(0.0, 2.0)]), "(0+1i) (0+2i)");
