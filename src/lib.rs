@@ -9,11 +9,38 @@
 //! (`max_pages`, page TTL, memory budget), [`metrics`] and a health check
 //! come built in; configuration loads from TOML or JSON ([`Config`]).
 //! Logs go through `tracing` and stay silent unless a subscriber is installed.
+//!
+//! ```
+//! use livetemplate::{Application, Template};
+//! use serde::Serialize;
+//!
+//! #[derive(Serialize)]
+//! struct Todo {
+//!     #[serde(rename = "Title")]
+//!     title: String,
+//!     #[serde(rename = "Items")]
+//!     items: Vec<String>,
+//! }
+//!
+//! let app = Application::new()?;
+//! let template = Template::html("todo", "<h1>{{.Title}}</h1><ul>{{range .Items}}<li>{{.}}</li>{{end}}</ul>")?;
+//! let page = app.new_page(&template, Todo { title: "Today".into(), items: vec!["milk".into()] })?;
+//! assert_eq!(page.render()?, "<h1>Today</h1><ul><li>milk</li></ul>");
+//! // The first render as LiveView JSON, then only what changed:
+//! let _tree = page.render_tree()?;
+//! let update = page.render_fragments(Todo { title: "Today".into(), items: vec!["milk".into(), "<eggs>".into()] })?;
+//! assert_eq!(update[0].wire_json(), r#"{"1":{"k":{"1":{"0":"&lt;eggs&gt;"},"kc":2}}}"#);
+//! // A browser reconnects to its page with the page's token:
+//! assert!(app.get_page(&page.token()).is_ok());
+//! # Ok::<(), livetemplate::Error>(())
+//! ```
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub use livetemplate_core as core;
+pub use livetemplate_core::typed;
+pub use livetemplate_macros::{GoValue, LiveTemplate, live_template};
 
 pub mod app;
 pub mod clock;

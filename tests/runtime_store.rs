@@ -161,3 +161,44 @@ fn store_failures_leave_the_page_as_it_was() {
     );
     assert_eq!(page.version(), before.1 + 3);
 }
+
+#[test]
+fn local_sweeps_drop_copies_and_the_store_ttl_decides_expiry() {
+    use livetemplate::{Application, ManualClock, Template};
+    let app_clock = Arc::new(ManualClock::new(1_000_000));
+    let store_clock = Arc::new(ManualClock::new(1_000_000));
+    let store = Arc::new(MemoryStore::with_clock(store_clock.clone()));
+    let ttl = Duration::from_secs(60);
+    let app = Application::builder()
+        .clock(app_clock.clone())
+        .store(store.clone())
+        .page_ttl(ttl)
+        .build()
+        .unwrap();
+    let t = Template::html("todo", TODO).unwrap();
+    let page = app.new_page(&t, todo(2, "x")).unwrap();
+    page.render_tree().unwrap();
+    let token = page.token();
+
+    // This process's copy is idle past the TTL: the sweep drops it, but
+    // the stored page (kept alive elsewhere) is still there.
+    app_clock.advance(Duration::from_secs(61));
+    assert_eq!(app.cleanup_expired_pages(), 1);
+    assert_eq!(app.page_count(), 0);
+    let again = app.get_page(&token).unwrap();
+    assert_eq!(again.version(), 2);
+    assert_eq!(app.page_count(), 1);
+    assert!(
+        again.render_fragments(todo(2, "x")).unwrap().is_empty(),
+        "client state restored"
+    );
+
+    // The store's TTL passes: the page is gone for every process.
+    store_clock.advance(Duration::from_secs(61));
+    assert_eq!(
+        app.get_page(&token).unwrap_err().kind(),
+        ErrorKind::PageNotFound
+    );
+    assert_eq!(app.page_count(), 0);
+    assert!(store.is_empty());
+}

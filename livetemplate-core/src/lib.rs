@@ -21,6 +21,7 @@ pub mod lex;
 pub mod parse;
 pub mod program;
 mod template;
+pub mod typed;
 pub mod value;
 pub mod wire;
 

@@ -143,6 +143,7 @@ const V_MAP: u8 = 9;
 const V_STRUCT: u8 = 10;
 const V_PTR: u8 = 11;
 const V_NILPTR: u8 = 12;
+const V_COMPLEX: u8 = 13;
 
 // Type tags.
 const T_ANY: u8 = 0;
@@ -156,6 +157,7 @@ const T_SLICE: u8 = 7;
 const T_MAP: u8 = 8;
 const T_STRUCT: u8 = 9;
 const T_PTR: u8 = 10;
+const T_COMPLEX: u8 = 11;
 
 impl Writer {
     /// The index of struct type `t` in the type table, defining it (and
@@ -206,6 +208,7 @@ impl Writer {
             Type::Uint => out.push(T_UINT),
             Type::Float => out.push(T_FLOAT),
             Type::String => out.push(T_STRING),
+            Type::Complex => out.push(T_COMPLEX),
             Type::Safe(k) => out.extend_from_slice(&[T_SAFE, safe_code(*k)]),
             Type::Slice(e) => {
                 out.push(T_SLICE);
@@ -250,6 +253,11 @@ impl Writer {
             Value::Float(f) => {
                 out.push(V_FLOAT);
                 out.extend_from_slice(&f.to_bits().to_le_bytes());
+            }
+            Value::Complex(re, im) => {
+                out.push(V_COMPLEX);
+                out.extend_from_slice(&re.to_bits().to_le_bytes());
+                out.extend_from_slice(&im.to_bits().to_le_bytes());
             }
             Value::String(s) => {
                 out.push(V_STRING);
@@ -467,6 +475,7 @@ impl<'a> Reader<'a> {
             T_UINT => Type::Uint,
             T_FLOAT => Type::Float,
             T_STRING => Type::String,
+            T_COMPLEX => Type::Complex,
             T_SAFE => Type::Safe(safe_from(self.byte()?)?),
             T_SLICE => Type::Slice(Arc::new(self.ty(depth + 1)?)),
             T_MAP => {
@@ -521,6 +530,10 @@ impl<'a> Reader<'a> {
             }
             V_UINT => Value::Uint(self.uvarint()?),
             V_FLOAT => Value::Float(f64::from_bits(self.u64_le()?)),
+            V_COMPLEX => {
+                let re = f64::from_bits(self.u64_le()?);
+                Value::Complex(re, f64::from_bits(self.u64_le()?))
+            }
             V_STRING => Value::String(self.str()?.into()),
             V_SAFE => {
                 let k = safe_from(self.byte()?)?;
@@ -808,6 +821,8 @@ mod tests {
                 (Value::str("g"), Value::Ptr(Arc::new(Value::Int(i64::MAX)))),
                 (Value::str("h"), Value::Nil),
                 (Value::str("i"), Value::Bool(true)),
+                (Value::str("ia"), Value::Complex(-1.5, f64::INFINITY)),
+                (Value::str("ib"), Value::NilPtr(Type::Complex)),
                 (
                     Value::str("j"),
                     Value::Map(Arc::new(MapValue {

@@ -32,7 +32,20 @@
 //! A store error ([`crate::Error::Store`]) leaves the page's in-process
 //! state exactly as it was before the call. A write whose outcome is unknown
 //! (a timeout after the request was sent) is reconciled by the next
-//! operation: its compare-and-set sees the newer version and reloads.
+//! operation: its compare-and-set sees the newer version and reloads. The
+//! stored client state may then be one diff ahead of the browser (the diff
+//! was never delivered): after a [`crate::ErrorKind::Store`] error from
+//! [`crate::Page::render_fragments`], send the browser a full tree
+//! ([`crate::Page::render_tree`]) once the store answers again, as on a
+//! reconnect.
+//!
+//! # Reading
+//!
+//! A [`crate::Page`] handle serves `render`, `data` and `token` from its
+//! in-process copy, which reflects the store as of its last operation;
+//! writes always go through the store's current version, `get_page`
+//! always opens the current version, and [`crate::Page::reload`] refreshes
+//! a handle explicitly.
 //!
 //! # Local copies
 //!

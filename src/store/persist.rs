@@ -421,12 +421,16 @@ impl Page {
         }
         if let Some(inner) = app.registry.get(&claims.page_id) {
             let page = Page::from_parts(inner, Arc::clone(app));
-            let mut st = page.live(op)?;
-            if st.version != version {
-                page.apply_decoded(&mut st, d, version, op)?;
+            let mut st = page.inner.lock();
+            // A copy closed meanwhile (swept) is out of the registry: resume anew below.
+            if !st.closed {
+                page.inner.touch(app.clock.now_millis());
+                if st.version != version {
+                    page.apply_decoded(&mut st, d, version, op)?;
+                }
+                drop(st);
+                return Ok(page);
             }
-            drop(st);
-            return Ok(page);
         }
         let Some(template) = app
             .templates

@@ -63,6 +63,21 @@ pub fn apply_chain_into(out: &mut String, chain: &[Escaper], value: &Value) {
     out.push_str(&apply_chain(chain, value));
 }
 
+/// [`apply_chain_into`] for a plain Go `string` given as `&str`, without
+/// converting it to a [`Value`] when the chain is one HTML escaper (the
+/// typed templates' fast path; same output as `apply_chain_into` on
+/// `Value::String`).
+pub fn apply_chain_str_into(out: &mut String, chain: &[Escaper], s: &str) {
+    match chain {
+        [] => out.push_str(s),
+        [Escaper::HtmlEscaper | Escaper::AttrEscaper | Escaper::RcdataEscaper] => {
+            html::html_replace_append(out, s, html::Table::Html)
+        }
+        [Escaper::NospaceEscaper] => html::html_replace_append(out, s, html::Table::Nospace),
+        _ => apply_chain_into(out, chain, &Value::str(s)),
+    }
+}
+
 /// Runs `value` through `chain` like Go's rewritten pipeline
 /// `value | e1 | e2 ...`: the first escaper sees the typed value (so
 /// `template.HTML` etc. are honoured), later ones the previous output as a

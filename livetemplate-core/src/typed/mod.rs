@@ -1,0 +1,794 @@
+//! Runtime support for compile-time (typed) templates.
+//!
+//! `#[derive(LiveTemplate)]` (crate `livetemplate-macros`) parses, escapes
+//! and compiles a template at build time and generates Rust code that reads
+//! the struct's fields directly. The generated code relies on this module
+//! only (re-exported as `::livetemplate::typed`):
+//!
+//! * [`GoValue`]: how a Rust value looks to a template: its Go [`Value`]
+//!   (used for everything beyond plain printing, so `%v`, `printf`, `eq`
+//!   and the escapers have one implementation), its truth, its type, and a
+//!   fast path to print it escaped.
+//! * [`GoRange`]: what `{{range}}` iterates (slices, `Vec`, arrays, maps in
+//!   Go's key order, `Option` as a nil-able pointer).
+//! * Safe-content newtypes [`Html`], [`Css`], [`Js`], [`JsStr`], [`Url`],
+//!   [`HtmlAttr`], [`Srcset`] (Go's `template.HTML` etc.).
+//! * [`LiveTemplate`]: the trait the derive implements (HTML, [`Rendered`]
+//!   trees, first render and change-tracked diffs).
+//! * [`Fallback`]: the template re-compiled at run time (once, lazily) so
+//!   that pipelines beyond field chains (function calls, comparisons,
+//!   `printf`...) are evaluated by the same interpreter as the dynamic path.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+pub use crate::error::Error;
+use crate::error::Result;
+use crate::escape::{Escaper, apply_chain_into, apply_chain_str_into};
+use crate::exec::Exec;
+use crate::parse::ast::{Node, Pipeline};
+use crate::program::{Op, Program, Slot};
+use crate::template::{Mode, Template};
+use crate::value::{SafeKind, StructType, Type, Value};
+use crate::wire::{self, Dyn, Rendered, Statics};
+
+/// Paths the generated code uses, so that it never depends on the user's
+/// prelude (it works under `#![no_implicit_prelude]` and a shadowed `core`).
+#[doc(hidden)]
+pub mod rt {
+    pub use crate::escape::Escaper;
+    pub use crate::value::{StructType, Type, Value};
+    pub use crate::wire::{Comprehension, Dyn, Item, Rendered, Statics};
+    pub use std::boxed::Box;
+    pub use std::clone::Clone;
+    pub use std::cmp::PartialEq;
+    pub use std::iter::Iterator;
+    pub use std::mem::{replace, take};
+    pub use std::option::Option::{self, None, Some};
+    pub use std::result::Result::{self, Err, Ok};
+    pub use std::string::String;
+    pub use std::sync::atomic::{AtomicUsize, Ordering};
+    pub use std::sync::{Arc, LazyLock};
+    pub use std::vec::Vec;
+    pub use std::{include_str, vec};
+}
+
+/// A Rust value as seen by a template.
+pub trait GoValue {
+    /// What the value points to when followed like a Go pointer (itself
+    /// for everything but `Option`, references and smart pointers).
+    type Deref: GoValue + ?Sized;
+
+    /// Follows the value like Go follows a pointer in `with` and field
+    /// chains: `None` for a nil pointer (`Option::None`).
+    fn go_deref(&self) -> Option<&Self::Deref>;
+
+    /// The Go type of values of this type (element types of slices and
+    /// maps, field types of structs).
+    fn go_type() -> Type
+    where
+        Self: Sized,
+    {
+        Type::Any
+    }
+
+    /// The value as a Go [`Value`].
+    fn to_value(&self) -> Value;
+
+    /// Go's truth (`if`, `with`, `and`, `or`, `not`): false for zero
+    /// numbers, `false`, empty strings, slices and maps, nil.
+    fn is_true(&self) -> bool {
+        self.to_value().truth()
+    }
+
+    /// Appends the value printed (`%v`) and escaped by `chain` (an empty
+    /// chain is text/template printing), exactly as the interpreter does.
+    fn write_escaped(&self, out: &mut String, chain: &[Escaper]) {
+        let v = self.to_value();
+        if chain.is_empty() {
+            crate::gofmt::write_printable(out, &v);
+        } else {
+            apply_chain_into(out, chain, &v);
+        }
+    }
+}
+
+impl<T: GoValue + ?Sized> GoValue for &T {
+    type Deref = T::Deref;
+    fn go_deref(&self) -> Option<&Self::Deref> {
+        (**self).go_deref()
+    }
+    fn go_type() -> Type
+    where
+        Self: Sized,
+    {
+        Type::Any
+    }
+    fn to_value(&self) -> Value {
+        (**self).to_value()
+    }
+    fn is_true(&self) -> bool {
+        (**self).is_true()
+    }
+    fn write_escaped(&self, out: &mut String, chain: &[Escaper]) {
+        (**self).write_escaped(out, chain)
+    }
+}
+
+impl<T: GoValue + ?Sized> GoValue for Box<T> {
+    type Deref = T::Deref;
+    fn go_deref(&self) -> Option<&Self::Deref> {
+        (**self).go_deref()
+    }
+    fn to_value(&self) -> Value {
+        (**self).to_value()
+    }
+    fn is_true(&self) -> bool {
+        (**self).is_true()
+    }
+    fn write_escaped(&self, out: &mut String, chain: &[Escaper]) {
+        (**self).write_escaped(out, chain)
+    }
+}
+
+impl<T: GoValue + ?Sized> GoValue for Arc<T> {
+    type Deref = T::Deref;
+    fn go_deref(&self) -> Option<&Self::Deref> {
+        (**self).go_deref()
+    }
+    fn to_value(&self) -> Value {
+        (**self).to_value()
+    }
+    fn is_true(&self) -> bool {
+        (**self).is_true()
+    }
+    fn write_escaped(&self, out: &mut String, chain: &[Escaper]) {
+        (**self).write_escaped(out, chain)
+    }
+}
+
+/// Whether printing a number (digits, `-`, `.`, `e`, `+` excluded) through
+/// `chain` leaves it unchanged.
+fn number_safe(chain: &[Escaper]) -> bool {
+    chain.iter().all(|e| {
+        matches!(
+            e,
+            Escaper::HtmlEscaper
+                | Escaper::AttrEscaper
+                | Escaper::RcdataEscaper
+                | Escaper::NospaceEscaper
+                | Escaper::Html
+        )
+    })
+}
+
+macro_rules! go_int {
+    ($($t:ty => $variant:ident as $as:ty, $ty:ident;)*) => {$(
+        impl GoValue for $t {
+    type Deref = Self;
+    fn go_deref(&self) -> Option<&Self::Deref> { Some(self) }
+            fn go_type() -> Type { Type::$ty }
+            fn to_value(&self) -> Value { Value::$variant(*self as $as) }
+            fn is_true(&self) -> bool { *self != 0 }
+            fn write_escaped(&self, out: &mut String, chain: &[Escaper]) {
+                if number_safe(chain) {
+                    out.push_str(itoa::Buffer::new().format(*self));
+                } else {
+                    apply_chain_into(out, chain, &self.to_value());
+                }
+            }
+        }
+    )*};
+}
+
+go_int! {
+    i8 => Int as i64, Int;
+    i16 => Int as i64, Int;
+    i32 => Int as i64, Int;
+    i64 => Int as i64, Int;
+    isize => Int as i64, Int;
+    u8 => Uint as u64, Uint;
+    u16 => Uint as u64, Uint;
+    u32 => Uint as u64, Uint;
+    u64 => Uint as u64, Uint;
+    usize => Uint as u64, Uint;
+}
+
+impl GoValue for f64 {
+    type Deref = Self;
+    fn go_deref(&self) -> Option<&Self::Deref> {
+        Some(self)
+    }
+    fn go_type() -> Type {
+        Type::Float
+    }
+    fn to_value(&self) -> Value {
+        Value::Float(*self)
+    }
+    fn is_true(&self) -> bool {
+        *self != 0.0
+    }
+}
+
+impl GoValue for f32 {
+    type Deref = Self;
+    fn go_deref(&self) -> Option<&Self::Deref> {
+        Some(self)
+    }
+    fn go_type() -> Type {
+        Type::Float
+    }
+    /// The shortest decimal of the `f32` as a `float64` (as the serde
+    /// conversion does: `0.1f32` prints `0.1`).
+    fn to_value(&self) -> Value {
+        Value::Float(self.to_string().parse().unwrap_or(f64::from(*self)))
+    }
+    fn is_true(&self) -> bool {
+        *self != 0.0
+    }
+}
+
+impl GoValue for bool {
+    type Deref = Self;
+    fn go_deref(&self) -> Option<&Self::Deref> {
+        Some(self)
+    }
+    fn go_type() -> Type {
+        Type::Bool
+    }
+    fn to_value(&self) -> Value {
+        Value::Bool(*self)
+    }
+    fn is_true(&self) -> bool {
+        *self
+    }
+    fn write_escaped(&self, out: &mut String, chain: &[Escaper]) {
+        if number_safe(chain) {
+            out.push_str(if *self { "true" } else { "false" });
+        } else {
+            apply_chain_into(out, chain, &self.to_value());
+        }
+    }
+}
+
+impl GoValue for str {
+    type Deref = Self;
+    fn go_deref(&self) -> Option<&Self::Deref> {
+        Some(self)
+    }
+    fn to_value(&self) -> Value {
+        Value::str(self)
+    }
+    fn is_true(&self) -> bool {
+        !self.is_empty()
+    }
+    fn write_escaped(&self, out: &mut String, chain: &[Escaper]) {
+        apply_chain_str_into(out, chain, self)
+    }
+}
+
+impl GoValue for String {
+    type Deref = Self;
+    fn go_deref(&self) -> Option<&Self::Deref> {
+        Some(self)
+    }
+    fn go_type() -> Type {
+        Type::String
+    }
+    fn to_value(&self) -> Value {
+        Value::str(self)
+    }
+    fn is_true(&self) -> bool {
+        !self.is_empty()
+    }
+    fn write_escaped(&self, out: &mut String, chain: &[Escaper]) {
+        apply_chain_str_into(out, chain, self)
+    }
+}
+
+impl GoValue for char {
+    type Deref = Self;
+    fn go_deref(&self) -> Option<&Self::Deref> {
+        Some(self)
+    }
+    fn go_type() -> Type {
+        Type::String
+    }
+    fn to_value(&self) -> Value {
+        Value::str(self.encode_utf8(&mut [0; 4]))
+    }
+    fn is_true(&self) -> bool {
+        true
+    }
+}
+
+impl GoValue for Value {
+    type Deref = Self;
+    fn go_deref(&self) -> Option<&Self::Deref> {
+        Some(self)
+    }
+    fn to_value(&self) -> Value {
+        self.clone()
+    }
+    fn is_true(&self) -> bool {
+        self.truth()
+    }
+}
+
+/// `Option<T>` is a Go pointer `*T`: `None` is a nil pointer (prints
+/// `<nil>`, false), `Some(x)` is followed when printed.
+impl<T: GoValue> GoValue for Option<T> {
+    type Deref = T::Deref;
+    fn go_deref(&self) -> Option<&Self::Deref> {
+        self.as_ref().and_then(GoValue::go_deref)
+    }
+    fn go_type() -> Type {
+        Type::ptr_to(T::go_type())
+    }
+    fn to_value(&self) -> Value {
+        match self {
+            Some(v) => Value::ptr(v.to_value()),
+            None => Value::NilPtr(T::go_type()),
+        }
+    }
+    fn is_true(&self) -> bool {
+        self.is_some()
+    }
+    fn write_escaped(&self, out: &mut String, chain: &[Escaper]) {
+        match self {
+            Some(v) => v.write_escaped(out, chain),
+            None => apply_or_print(out, chain, &self.to_value()),
+        }
+    }
+}
+
+fn apply_or_print(out: &mut String, chain: &[Escaper], v: &Value) {
+    if chain.is_empty() {
+        crate::gofmt::write_printable(out, v);
+    } else {
+        apply_chain_into(out, chain, v);
+    }
+}
+
+impl<T: GoValue> GoValue for [T] {
+    type Deref = Self;
+    fn go_deref(&self) -> Option<&Self::Deref> {
+        Some(self)
+    }
+    fn to_value(&self) -> Value {
+        Value::slice(T::go_type(), self.iter().map(GoValue::to_value).collect())
+    }
+    fn is_true(&self) -> bool {
+        !self.is_empty()
+    }
+}
+
+impl<T: GoValue> GoValue for Vec<T> {
+    type Deref = Self;
+    fn go_deref(&self) -> Option<&Self::Deref> {
+        Some(self)
+    }
+    fn go_type() -> Type {
+        Type::slice_of(T::go_type())
+    }
+    fn to_value(&self) -> Value {
+        self.as_slice().to_value()
+    }
+    fn is_true(&self) -> bool {
+        !self.is_empty()
+    }
+}
+
+impl<T: GoValue, const N: usize> GoValue for [T; N] {
+    type Deref = Self;
+    fn go_deref(&self) -> Option<&Self::Deref> {
+        Some(self)
+    }
+    fn go_type() -> Type {
+        Type::slice_of(T::go_type())
+    }
+    fn to_value(&self) -> Value {
+        self.as_slice().to_value()
+    }
+    fn is_true(&self) -> bool {
+        N != 0
+    }
+}
+
+impl<K: GoValue, V: GoValue> GoValue for BTreeMap<K, V> {
+    type Deref = Self;
+    fn go_deref(&self) -> Option<&Self::Deref> {
+        Some(self)
+    }
+    fn go_type() -> Type {
+        Type::map_of(K::go_type(), V::go_type())
+    }
+    fn to_value(&self) -> Value {
+        let entries = self.iter().map(|(k, v)| (k.to_value(), v.to_value()));
+        Value::map(K::go_type(), V::go_type(), entries.collect())
+    }
+    fn is_true(&self) -> bool {
+        !self.is_empty()
+    }
+}
+
+impl<K: GoValue, V: GoValue, S> GoValue for HashMap<K, V, S> {
+    type Deref = Self;
+    fn go_deref(&self) -> Option<&Self::Deref> {
+        Some(self)
+    }
+    fn go_type() -> Type {
+        Type::map_of(K::go_type(), V::go_type())
+    }
+    fn to_value(&self) -> Value {
+        let entries = self.iter().map(|(k, v)| (k.to_value(), v.to_value()));
+        Value::map(K::go_type(), V::go_type(), entries.collect())
+    }
+    fn is_true(&self) -> bool {
+        !self.is_empty()
+    }
+}
+
+macro_rules! safe_types {
+    ($($(#[$doc:meta])* $name:ident => $kind:ident;)*) => {$(
+        $(#[$doc])*
+        #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $name(pub String);
+
+        impl $name {
+            /// Wraps `s`, trusted as this kind of content.
+            pub fn new(s: impl Into<String>) -> Self {
+                $name(s.into())
+            }
+        }
+
+        impl GoValue for $name {
+    type Deref = Self;
+    fn go_deref(&self) -> Option<&Self::Deref> { Some(self) }
+            fn go_type() -> Type { Type::Safe(SafeKind::$kind) }
+            fn to_value(&self) -> Value { Value::safe(SafeKind::$kind, &self.0) }
+            fn is_true(&self) -> bool { !self.0.is_empty() }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+                s.serialize_str(&self.0)
+            }
+        }
+    )*};
+}
+
+safe_types! {
+    /// Trusted HTML (Go's `template.HTML`): inserted without escaping in HTML text.
+    Html => Html;
+    /// Trusted CSS (Go's `template.CSS`).
+    Css => Css;
+    /// A trusted JavaScript expression (Go's `template.JS`).
+    Js => Js;
+    /// A trusted JavaScript string body (Go's `template.JSStr`).
+    JsStr => JsStr;
+    /// A trusted URL (Go's `template.URL`).
+    Url => Url;
+    /// A trusted attribute name=value fragment (Go's `template.HTMLAttr`).
+    HtmlAttr => HtmlAttr;
+    /// A trusted `srcset` value (Go's `template.Srcset`).
+    Srcset => Srcset;
+}
+
+/// What `{{range}}` iterates.
+pub trait GoRange {
+    /// The key (`$i` of `range $i, $x :=`): the index of a slice, the key of a map.
+    type Key: GoValue;
+    /// The element type (the dot inside the body).
+    type Item: GoValue;
+    /// The entries in Go's order (maps by sorted key).
+    fn go_range(&self) -> Vec<(Self::Key, &Self::Item)>;
+}
+
+impl<R: GoRange + ?Sized> GoRange for &R {
+    type Key = R::Key;
+    type Item = R::Item;
+    fn go_range(&self) -> Vec<(Self::Key, &Self::Item)> {
+        (**self).go_range()
+    }
+}
+
+impl<T: GoValue> GoRange for [T] {
+    type Key = usize;
+    type Item = T;
+    fn go_range(&self) -> Vec<(usize, &T)> {
+        self.iter().enumerate().collect()
+    }
+}
+
+impl<T: GoValue> GoRange for Vec<T> {
+    type Key = usize;
+    type Item = T;
+    fn go_range(&self) -> Vec<(usize, &T)> {
+        self.iter().enumerate().collect()
+    }
+}
+
+impl<T: GoValue, const N: usize> GoRange for [T; N] {
+    type Key = usize;
+    type Item = T;
+    fn go_range(&self) -> Vec<(usize, &T)> {
+        self.iter().enumerate().collect()
+    }
+}
+
+/// A nil pointer ranges over nothing; `Some(x)` ranges over `x`.
+impl<R: GoRange> GoRange for Option<R> {
+    type Key = R::Key;
+    type Item = R::Item;
+    fn go_range(&self) -> Vec<(Self::Key, &Self::Item)> {
+        match self {
+            Some(r) => r.go_range(),
+            None => Vec::new(),
+        }
+    }
+}
+
+impl<K: GoValue + Clone, V: GoValue> GoRange for BTreeMap<K, V> {
+    type Key = K;
+    type Item = V;
+    /// In Go's key order (for string and integer keys this is `Ord`'s order
+    /// only for strings compared bytewise and integers; other keys are
+    /// sorted with Go's rules).
+    fn go_range(&self) -> Vec<(K, &V)> {
+        sorted_entries(self.iter())
+    }
+}
+
+impl<K: GoValue + Clone, V: GoValue, S> GoRange for HashMap<K, V, S> {
+    type Key = K;
+    type Item = V;
+    fn go_range(&self) -> Vec<(K, &V)> {
+        sorted_entries(self.iter())
+    }
+}
+
+fn sorted_entries<'a, K: GoValue + Clone + 'a, V: 'a>(
+    it: impl Iterator<Item = (&'a K, &'a V)>,
+) -> Vec<(K, &'a V)> {
+    let mut v: Vec<(Value, K, &V)> = it.map(|(k, v)| (k.to_value(), k.clone(), v)).collect();
+    v.sort_by(|a, b| crate::value::compare_keys(&a.0, &b.0));
+    v.into_iter().map(|(_, k, v)| (k, v)).collect()
+}
+
+/// Iterates a dynamic [`Value`] as `range` does (slices and maps; nil and
+/// "no value" give nothing). Pointers are followed.
+pub fn range_value(v: &Value) -> Result<Vec<(Value, Value)>> {
+    match v.indirect() {
+        Value::Slice(s) => Ok(s
+            .items
+            .iter()
+            .enumerate()
+            .map(|(i, x)| (Value::Int(i as i64), x.clone()))
+            .collect()),
+        Value::Map(m) => Ok(m.entries.clone()),
+        Value::Nil | Value::NilPtr(_) => Ok(Vec::new()),
+        other => Err(Error::new(
+            crate::ErrorKind::Exec,
+            format!("range can't iterate over {other}"),
+        )),
+    }
+}
+
+/// A struct value with only some fields (the ones a pipeline reads), for
+/// evaluating a pipeline through the interpreter.
+pub fn partial_struct(fields: Vec<(String, Value)>) -> Value {
+    let (names, values): (Vec<_>, Vec<_>) = fields.into_iter().unzip();
+    let ty = StructType {
+        name: None,
+        fields: names.into_iter().map(|n| (n, Type::Any)).collect(),
+    };
+    Value::structure(Arc::new(ty), values)
+}
+
+/// The template compiled again at run time (lazily, once), used for
+/// pipelines the generated code does not evaluate itself.
+#[derive(Debug)]
+pub struct Fallback {
+    program: Program,
+}
+
+impl Fallback {
+    /// Compiles `source` as template `name` in `mode` (text if `text`).
+    pub fn new(name: &str, source: &str, text: bool) -> Result<Fallback> {
+        let mode = if text { Mode::Text } else { Mode::Html };
+        let mut t = Template::new(name, mode);
+        t.parse(source)?;
+        Ok(Fallback {
+            program: Program::new(t.compile(name)?)?,
+        })
+    }
+
+    /// The compiled program (its blocks have the same ids as at build time).
+    pub fn program(&self) -> &Program {
+        &self.program
+    }
+
+    fn pipe(&self, block: usize, path: &[usize], arm: usize) -> Option<&Pipeline> {
+        let mut ops = &self.program.blocks().get(block)?.ops;
+        let (last, through) = path.split_last()?;
+        for &i in through {
+            match ops.get(i)? {
+                Op::Call { ops: inner, .. } => ops = inner,
+                _ => return None,
+            }
+        }
+        Some(match ops.get(*last)? {
+            Op::Bind(p) => p,
+            Op::Call { node, .. } => node.pipe.as_ref()?,
+            Op::Slot(Slot::Expr(Node::Action(a))) => &a.pipe,
+            Op::Slot(Slot::Branch { arms, .. }) => match &arms.get(arm)?.node {
+                Node::If(b) | Node::With(b) => &b.pipe,
+                _ => return None,
+            },
+            Op::Slot(Slot::Range { node, .. }) => &node.pipe,
+            Op::Slot(Slot::Call { node, .. }) => node.pipe.as_ref()?,
+            Op::Slot(_) => return None,
+        })
+    }
+
+    /// Evaluates the pipeline of the op at `path` of block `block` (`path`
+    /// goes through inlined calls; `arm` picks the arm of a branch) with
+    /// dot `dot`, `$` bound to `root` and the given variables; `None` is
+    /// "no value".
+    pub fn eval(
+        &self,
+        block: usize,
+        path: &[usize],
+        arm: usize,
+        dot: &Value,
+        root: &Value,
+        vars: &[(&'static str, Value)],
+    ) -> Result<Option<Value>> {
+        let Some(pipe) = self.pipe(block, path, arm) else {
+            return Err(Error::new(
+                crate::ErrorKind::Exec,
+                "internal error: typed template out of step with its source",
+            ));
+        };
+        let compiled = self.program.compiled();
+        let set = compiled.set();
+        let exec = Exec::new(set, compiled.funcs()).options(compiled.options().clone());
+        let tree = exec.lookup(compiled.entry())?;
+        let mut state = exec.state(tree, root);
+        for (name, v) in vars {
+            state.push_var(name, Some(v.clone()));
+        }
+        state.eval_pipeline_value(dot, pipe)
+    }
+}
+
+/// Appends `v` ("no value" as `None`) printed and escaped by `chain`, as
+/// the interpreter prints an action's value.
+pub fn write_value_escaped(out: &mut String, chain: &[Escaper], v: Option<&Value>) {
+    apply_or_print(out, chain, v.unwrap_or(&Value::Nil));
+}
+
+/// The truth of a pipeline's value ("no value" is false).
+pub fn value_truth(v: Option<&Value>) -> bool {
+    v.is_some_and(Value::truth)
+}
+
+/// Builds the statics of a block exactly as the slot-tree compiler does
+/// (same fingerprints, so typed and dynamic trees compare equal).
+pub fn statics(parts: &[&str], block: usize) -> Arc<Statics> {
+    Statics::new(
+        parts.iter().map(|s| s.to_string()).collect(),
+        block as u64 + 1,
+    )
+}
+
+/// A compile-time template: implemented by `#[derive(LiveTemplate)]`.
+pub trait LiveTemplate {
+    /// The template's name (its file name, or the struct's name for inline sources).
+    const NAME: &'static str;
+    /// Estimated output size, used to pre-size the buffer.
+    const SIZE_HINT: usize;
+
+    /// Appends the HTML to `out`.
+    fn render_into(&self, out: &mut String) -> Result<()>;
+
+    /// The HTML.
+    fn render(&self) -> Result<String> {
+        let mut out = String::with_capacity(Self::SIZE_HINT);
+        self.render_into(&mut out)?;
+        Ok(out)
+    }
+
+    /// The rendered tree (statics and dynamics), equal to what the dynamic
+    /// [`Program::render`] gives for the same data.
+    fn render_tree(&self) -> Result<Rendered>;
+
+    /// Renders `self` knowing the client holds `old` rendered as `*tree`:
+    /// slots whose fields compare equal between `old` and `self` are not
+    /// evaluated again. Replaces `*tree` with the new tree and returns the
+    /// wire diff (`{}` when nothing changed).
+    fn diff_from(&self, old: &Self, tree: &mut Rendered) -> Result<String>;
+
+    /// The first-render wire JSON and the tree.
+    fn first_render(&self) -> Result<(String, Rendered)> {
+        let tree = self.render_tree()?;
+        Ok((wire::first_render(&tree), tree))
+    }
+}
+
+/// Support for change-tracked diffs: the generated `diff_from` evaluates
+/// the root slots whose fields changed and calls this with the indexes of
+/// the others; they are kept from `tree` without being compared.
+pub fn diff_with_skips(tree: &mut Rendered, mut new: Rendered, skipped: &[usize]) -> String {
+    let mut stash = Vec::with_capacity(skipped.len());
+    for &i in skipped {
+        if let (Some(o), Some(n)) = (tree.dyns.get_mut(i), new.dyns.get_mut(i)) {
+            *n = Dyn::Str(String::new());
+            stash.push((i, std::mem::replace(o, Dyn::Str(String::new()))));
+        }
+    }
+    let out = wire::diff(tree, &new);
+    for (i, d) in stash {
+        new.dyns[i] = d;
+    }
+    *tree = new;
+    out
+}
+
+/// Follows `v` like a Go pointer for a field access; a nil pointer is
+/// Go's exec error (`nil pointer evaluating ...`), `what` naming the access.
+pub fn deref<'a, T: GoValue + ?Sized>(v: &'a T, what: &str) -> Result<&'a T::Deref> {
+    match v.go_deref() {
+        Some(d) => Ok(d),
+        None => Err(Error::new(
+            crate::ErrorKind::Exec,
+            format!("template: nil pointer evaluating {what}"),
+        )),
+    }
+}
+
+/// The error a template that failed to compile returns (its impl is a stub
+/// emitted next to the compile errors).
+pub fn stub_error() -> Error {
+    Error::new(
+        crate::ErrorKind::Parse,
+        "template: this typed template failed to compile",
+    )
+}
+
+/// `String::from(s)` for generated code (which cannot rely on `From` being in scope).
+pub fn string(s: &str) -> String {
+    s.to_string()
+}
+
+/// Change tracking: whether a field is unchanged between two values of a
+/// template struct. Fields whose type implements `PartialEq` are compared
+/// ([`SameEq`]); others count as always changed ([`SameAny`]). Generated
+/// code calls `(&Same(&new.f, &old.f)).same()` with both traits in scope.
+#[derive(Debug)]
+pub struct Same<'a, T: ?Sized>(pub &'a T, pub &'a T);
+
+/// See [`Same`]: equal by `PartialEq`.
+pub trait SameEq {
+    /// Whether both sides are equal.
+    fn same(&self) -> bool;
+}
+
+impl<T: PartialEq + ?Sized> SameEq for Same<'_, T> {
+    fn same(&self) -> bool {
+        self.0 == self.1
+    }
+}
+
+/// See [`Same`]: fallback for types without `PartialEq` (never the same).
+pub trait SameAny {
+    /// Always false.
+    fn same(&self) -> bool;
+}
+
+impl<T: ?Sized> SameAny for &Same<'_, T> {
+    fn same(&self) -> bool {
+        false
+    }
+}

@@ -1,0 +1,1175 @@
+//! Code generation: the slot tree of the template, compiled at build time by
+//! `livetemplate-core`, turned into Rust that reads the struct's fields.
+//!
+//! Every block becomes straight-line code in two flavours: one appending the
+//! HTML to a buffer (`render_into`), one building the `Rendered` tree
+//! (`render_tree`, `diff_from`) with the same statics (same block ids and
+//! fingerprints) as the dynamic `Program`. A pipeline that is a plain field
+//! chain (`.`, `.A.B`, `$x.A`, `$.A`) is read directly (`&self.a.b`) and
+//! printed through `GoValue`; any other pipeline (function calls,
+//! comparisons, literals) is evaluated by the interpreter on a `Value` made
+//! of just the fields it reads (`typed::Fallback`), so `printf`, `eq`, the
+//! escapers etc. have one implementation.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use livetemplate_core::funcs::Builtin;
+use livetemplate_core::parse::ast::{Arg, BranchNode, Node, Pipeline};
+use livetemplate_core::program::{Arm, Block, Op, Slot, compile};
+use livetemplate_core::{Mode, Template};
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote};
+use syn::{Data, DeriveInput, Fields, Ident};
+
+use crate::attributes;
+use crate::errors::TemplateError;
+use crate::load;
+use crate::names::go_to_snake;
+
+/// A value in scope: the dot, `$` or a variable.
+#[derive(Clone)]
+enum Val {
+    /// A Rust expression of type `&T`; `is_root` when `T` is the derived struct.
+    Typed { expr: TokenStream, is_root: bool },
+    /// A Rust expression of type `&Value`.
+    Dyn(TokenStream),
+}
+
+#[derive(Clone)]
+struct Scope {
+    dot: Val,
+    root: Val,
+    vars: Vec<(String, Val)>,
+}
+
+impl Scope {
+    fn var(&self, name: &str) -> Option<Val> {
+        if name == "$" {
+            return Some(self.root.clone());
+        }
+        self.vars
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+    }
+}
+
+/// What a pipeline reads from one value (the dot, `$`, a variable).
+#[derive(Default, Clone)]
+struct Usage {
+    bare: bool,
+    fields: BTreeSet<String>,
+}
+
+#[derive(Default)]
+struct Uses {
+    dot: Usage,
+    vars: BTreeMap<String, Usage>,
+}
+
+fn uses_arg(a: &Arg, u: &mut Uses) {
+    match a {
+        Arg::Dot(_) => u.dot.bare = true,
+        Arg::Field { idents, .. } => {
+            if let Some(f) = idents.first() {
+                u.dot.fields.insert(f.clone());
+            }
+        }
+        Arg::Variable { name, fields, .. } => {
+            let e = u.vars.entry(name.clone()).or_default();
+            match fields.first() {
+                Some(f) => {
+                    e.fields.insert(f.clone());
+                }
+                None => e.bare = true,
+            }
+        }
+        Arg::Chain { node, .. } => match &**node {
+            // `(.).X`, `$x.Y` written as a chain: the whole value.
+            Arg::Dot(_) => u.dot.bare = true,
+            Arg::Variable { name, .. } => u.vars.entry(name.clone()).or_default().bare = true,
+            other => uses_arg(other, u),
+        },
+        Arg::Pipe(p) => uses_pipe(p, u),
+        _ => {}
+    }
+}
+
+fn uses_pipe(p: &Pipeline, u: &mut Uses) {
+    for c in &p.cmds {
+        for a in &c.args {
+            uses_arg(a, u);
+        }
+    }
+}
+
+/// Where a pipeline is in the program: block, op path (through inlined
+/// calls), arm of a branch.
+#[derive(Clone)]
+struct Loc {
+    block: usize,
+    path: Vec<usize>,
+    arm: usize,
+}
+
+impl Loc {
+    fn arm(&self, arm: usize) -> Loc {
+        Loc {
+            arm,
+            ..self.clone()
+        }
+    }
+}
+
+/// How a block's code is emitted.
+struct Emit<'x> {
+    tree: bool,
+    out: &'x TokenStream,
+    dyns: &'x Ident,
+    diff: bool,
+}
+
+struct Gen<'a> {
+    blocks: &'a [Block],
+    source: &'a str,
+    /// The derived struct's fields: (Rust name, Go name).
+    fields: &'a [(String, String)],
+    struct_name: String,
+    span: Span,
+    errors: Vec<TemplateError>,
+    counter: usize,
+    calls: Vec<usize>,
+}
+
+fn t() -> TokenStream {
+    quote!(::livetemplate::typed)
+}
+
+impl<'a> Gen<'a> {
+    fn fresh(&mut self, what: &str) -> Ident {
+        self.counter += 1;
+        format_ident!("__lt_{}{}", what, self.counter)
+    }
+
+    fn err(&mut self, offset: u32, msg: String) {
+        self.errors
+            .push(TemplateError::at(self.source, offset as usize, msg));
+    }
+
+    /// The Rust field read by `.go_name` on a value of the derived struct (`is_root`) or another type.
+    fn field(&mut self, go_name: &str, is_root: bool, offset: u32) -> Ident {
+        let name = if is_root {
+            if let Some((rust, _)) = self
+                .fields
+                .iter()
+                .find(|(r, g)| r == go_name || g == go_name)
+            {
+                rust.clone()
+            } else {
+                let snake = go_to_snake(go_name);
+                if !self.fields.iter().any(|(r, _)| *r == snake) {
+                    let have: Vec<&str> = self.fields.iter().map(|(r, _)| r.as_str()).collect();
+                    let have = have.join(", ");
+                    self.err(
+                        offset,
+                        format!(
+                            "unknown field `.{go_name}`: struct `{}` has no field `{snake}` (fields: {have})",
+                            self.struct_name
+                        ),
+                    );
+                }
+                snake
+            }
+        } else {
+            go_to_snake(go_name)
+        };
+        let name = name.strip_prefix("r#").unwrap_or(&name).to_string();
+        if syn::parse_str::<Ident>(&name).is_ok() {
+            Ident::new(&name, self.span)
+        } else {
+            Ident::new_raw(&name, self.span)
+        }
+    }
+
+    /// The Rust field of the derived struct for `.go_name`, without reporting errors.
+    fn field_quiet(&mut self, go_name: &str) -> Ident {
+        let n = self.errors.len();
+        let id = self.field(go_name, true, 0);
+        self.errors.truncate(n);
+        id
+    }
+
+    fn walk_fields(&mut self, base: Val, idents: &[String], offset: u32) -> Option<Val> {
+        if idents.is_empty() {
+            return Some(base);
+        }
+        let t = t();
+        match base {
+            Val::Dyn(_) => None,
+            Val::Typed { expr, is_root } => {
+                let mut e = expr;
+                let mut root = is_root;
+                let mut what = String::new();
+                for id in idents {
+                    let f = self.field(id, root, offset);
+                    what.push('.');
+                    what.push_str(id);
+                    e = quote!(&#t::deref(#e, #what)?.#f);
+                    root = false;
+                }
+                Some(Val::Typed {
+                    expr: e,
+                    is_root: false,
+                })
+            }
+        }
+    }
+
+    /// A field chain, read directly; `None` when the interpreter must evaluate it.
+    fn chain(&mut self, scope: &Scope, arg: &Arg) -> Option<Val> {
+        match arg {
+            Arg::Dot(_) => Some(scope.dot.clone()),
+            Arg::Field { idents, span } => self.walk_fields(scope.dot.clone(), idents, span.start),
+            Arg::Variable { name, fields, span } => {
+                let base = scope.var(name)?;
+                self.walk_fields(base, fields, span.start)
+            }
+            _ => None,
+        }
+    }
+
+    /// The pipeline as a plain chain, if it is one.
+    fn pipe_chain(&mut self, scope: &Scope, pipe: &Pipeline) -> Option<Val> {
+        match pipe.cmds.as_slice() {
+            [cmd] => match cmd.args.as_slice() {
+                [a] => self.chain(scope, a),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    fn value_of(&mut self, v: &Val, u: &Usage, offset: u32) -> TokenStream {
+        let t = t();
+        match v {
+            Val::Dyn(e) => quote!(#t::rt::Clone::clone(#e)),
+            Val::Typed { expr, .. } if u.bare => quote!(#t::GoValue::to_value(#expr)),
+            Val::Typed { expr, is_root } => {
+                let mut entries = Vec::new();
+                for f in &u.fields {
+                    let id = self.field(f, *is_root, offset);
+                    let what = format!(".{f}");
+                    entries.push(quote!((#t::string(#f), #t::GoValue::to_value(&#t::deref(#expr, #what)?.#id))));
+                }
+                quote!(#t::partial_struct(#t::rt::vec![#(#entries),*]))
+            }
+        }
+    }
+
+    /// Checks the arity of builtin calls (Go checks at run time; we can at build time).
+    fn check_pipe(&mut self, pipe: &Pipeline) {
+        for (i, cmd) in pipe.cmds.iter().enumerate() {
+            for a in &cmd.args {
+                if let Arg::Pipe(p) = a {
+                    self.check_pipe(p);
+                }
+                if let Arg::Chain { node, .. } = a
+                    && let Arg::Pipe(p) = &**node
+                {
+                    self.check_pipe(p);
+                }
+            }
+            if let Some(Arg::Identifier { name, span }) = cmd.args.first()
+                && let Some(b) = Builtin::from_name(name)
+                && b != Builtin::EvalArgs
+            {
+                let got = cmd.args.len() - 1 + usize::from(i > 0);
+                let (n, variadic) = b.arity();
+                let ok = if variadic { got >= n } else { got == n };
+                if !ok {
+                    let want = if variadic {
+                        format!("at least {n}")
+                    } else {
+                        n.to_string()
+                    };
+                    self.err(
+                        span.start,
+                        format!("wrong number of args for {name}: want {want} got {got}"),
+                    );
+                }
+            }
+        }
+    }
+
+    /// An expression of type `Option<Value>`: the pipeline evaluated by the interpreter.
+    fn fallback(&mut self, scope: &Scope, loc: &Loc, pipe: &Pipeline) -> TokenStream {
+        let t = t();
+        let mut u = Uses::default();
+        uses_pipe(pipe, &mut u);
+        let off = pipe.span.start;
+        let dot = self.value_of(&scope.dot.clone(), &u.dot, off);
+        let mut root = quote!(#t::rt::Value::Nil);
+        let mut vars = Vec::new();
+        for (name, usage) in &u.vars {
+            let Some(v) = scope.var(name) else {
+                self.err(off, format!("undefined variable: {name}"));
+                continue;
+            };
+            let val = self.value_of(&v, usage, off);
+            if name == "$" {
+                root = val;
+            } else {
+                vars.push(quote!((#name, #val)));
+            }
+        }
+        let (block, path, arm) = (loc.block, &loc.path, loc.arm);
+        quote!(Self::__livetemplate_fallback()?.eval(#block, &[#(#path),*], #arm, &#dot, &#root, &[#(#vars),*])?)
+    }
+
+    fn chain_tokens(escapers: &[livetemplate_core::escape::Escaper]) -> TokenStream {
+        let t = t();
+        let names = escapers
+            .iter()
+            .map(|e| format_ident!("{}", format!("{e:?}")));
+        quote!(&[#(#t::rt::Escaper::#names),*])
+    }
+
+    /// Statements appending an action's escaped value to `out` (a `&mut String`).
+    fn write_action(
+        &mut self,
+        scope: &Scope,
+        loc: &Loc,
+        node: &Node,
+        out: &TokenStream,
+    ) -> TokenStream {
+        let t = t();
+        let Node::Action(a) = node else {
+            return quote!();
+        };
+        self.check_pipe(&a.pipe);
+        let chain = Self::chain_tokens(&a.escapers);
+        if let Some(Val::Typed { expr, .. }) = self.pipe_chain(scope, &a.pipe) {
+            return quote!(#t::GoValue::write_escaped(#expr, #out, #chain););
+        }
+        let v = self.fallback(scope, loc, &a.pipe);
+        quote!(#t::write_value_escaped(#out, #chain, (#v).as_ref());)
+    }
+
+    /// Binds a pipeline's value: `(statements, value)`.
+    fn bind(&mut self, scope: &Scope, loc: &Loc, pipe: &Pipeline) -> (TokenStream, Val) {
+        let t = t();
+        let id = self.fresh("v");
+        if let Some(Val::Typed { expr, is_root }) = self.pipe_chain(scope, pipe) {
+            return (
+                quote!(let #id = #expr;),
+                Val::Typed {
+                    expr: quote!(#id),
+                    is_root,
+                },
+            );
+        }
+        let v = self.fallback(scope, loc, pipe);
+        (
+            quote!(let #id: #t::rt::Value = match #v { #t::rt::Some(v) => v, #t::rt::None => #t::rt::Value::Nil };),
+            Val::Dyn(quote!(&#id)),
+        )
+    }
+
+    fn declare(&mut self, scope: &mut Scope, pipe: &Pipeline, v: &Val) {
+        if pipe.is_assign {
+            self.err(
+                pipe.span.start,
+                "assigning to a variable (`$x = ...`) is not supported by typed templates".into(),
+            );
+        }
+        for d in &pipe.decl {
+            scope.vars.push((d.name.clone(), v.clone()));
+        }
+    }
+
+    /// Code for block `id`: HTML appended to `out` (when `tree` is false), or
+    /// an expression of type `Rendered`.
+    fn block(&mut self, id: usize, scope: &Scope, tree: bool, out: &TokenStream) -> TokenStream {
+        self.block_with(id, scope, tree, out, false)
+    }
+
+    /// [`Gen::block`]; with `diff`, the block's own slots (not those of
+    /// inlined calls) are skipped when the root fields they read are equal
+    /// in `self` and `old` (the body of `diff_from`).
+    fn block_with(
+        &mut self,
+        id: usize,
+        scope: &Scope,
+        tree: bool,
+        out: &TokenStream,
+        diff: bool,
+    ) -> TokenStream {
+        let t = t();
+        let blocks = self.blocks;
+        let block = &blocks[id];
+        let mut scope = scope.clone();
+        let mut stmts = Vec::new();
+        let dyns = self.fresh("d");
+        let mut slot = 0;
+        let emit = Emit {
+            tree,
+            out,
+            dyns: &dyns,
+            diff,
+        };
+        let mut root_vars = BTreeSet::new();
+        self.ops(
+            id,
+            &block.ops,
+            &[],
+            &mut scope,
+            &emit,
+            &mut slot,
+            &mut stmts,
+            &mut root_vars,
+        );
+        let part: &str = &block.statics.parts[slot];
+        if !tree && !part.is_empty() {
+            stmts.push(quote!(#out.push_str(#part);));
+        }
+        if tree {
+            let n = block.slot_count();
+            quote!({
+                let mut #dyns: #t::rt::Vec<#t::rt::Dyn> = #t::rt::Vec::with_capacity(#n);
+                #(#stmts)*
+                #t::rt::Rendered { statics: #t::rt::Clone::clone(&Self::__livetemplate_statics()[#id]), dyns: #dyns }
+            })
+        } else {
+            quote!({ #(#stmts)* })
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn ops(
+        &mut self,
+        id: usize,
+        ops: &[Op],
+        path: &[usize],
+        scope: &mut Scope,
+        e: &Emit<'_>,
+        slot: &mut usize,
+        stmts: &mut Vec<TokenStream>,
+        root_vars: &mut BTreeSet<String>,
+    ) {
+        let t = t();
+        let statics = &self.blocks[id].statics;
+        for (op_i, op) in ops.iter().enumerate() {
+            let mut p = path.to_vec();
+            p.push(op_i);
+            let loc = Loc {
+                block: id,
+                path: p.clone(),
+                arm: 0,
+            };
+            match op {
+                Op::Bind(pipe) => {
+                    self.check_pipe(pipe);
+                    let (s, v) = self.bind(scope, &loc, pipe);
+                    stmts.push(s);
+                    self.declare(scope, pipe, &v);
+                    for d in &pipe.decl {
+                        root_vars.insert(d.name.clone());
+                    }
+                }
+                Op::Slot(s) => {
+                    let part: &str = &statics.parts[*slot];
+                    if !e.tree && !part.is_empty() {
+                        let out = e.out;
+                        stmts.push(quote!(#out.push_str(#part);));
+                    }
+                    let index = *slot;
+                    *slot += 1;
+                    if e.tree {
+                        let d = self.slot_dyn(scope, &loc, s);
+                        let dyns = e.dyns;
+                        let reads = if e.diff && path.is_empty() {
+                            slot_reads(s, root_vars)
+                        } else {
+                            None
+                        };
+                        match reads {
+                            Some(fs) => {
+                                let conds: Vec<TokenStream> = fs
+                                    .iter()
+                                    .map(|f| {
+                                        let id = self.field_quiet(f);
+                                        quote!({
+                                            use #t::{SameAny as _, SameEq as _};
+                                            (&#t::Same(&self.#id, &old.#id)).same()
+                                        })
+                                    })
+                                    .collect();
+                                stmts.push(quote!(
+                                    if true #(&& #conds)* {
+                                        __lt_skip.push(#index);
+                                        #dyns.push(#t::rt::Dyn::Str(#t::rt::String::new()));
+                                    } else {
+                                        #dyns.push(#d);
+                                    }
+                                ));
+                            }
+                            None => stmts.push(quote!(#dyns.push(#d);)),
+                        }
+                    } else {
+                        stmts.push(self.slot_html(scope, &loc, s, e.out));
+                    }
+                }
+                Op::Call { node, ops } => {
+                    let (pre, v) = match &node.pipe {
+                        Some(pipe) => {
+                            self.check_pipe(pipe);
+                            self.bind(scope, &loc, pipe)
+                        }
+                        None => {
+                            let id = self.fresh("v");
+                            (
+                                quote!(let #id = #t::rt::Value::Nil;),
+                                Val::Dyn(quote!(&#id)),
+                            )
+                        }
+                    };
+                    let mut inner = Scope {
+                        dot: v.clone(),
+                        root: v,
+                        vars: Vec::new(),
+                    };
+                    let mut inner_stmts = Vec::new();
+                    // Variables of the callee never leak; mark the call as reading everything.
+                    let mut callee_vars = BTreeSet::new();
+                    self.ops(
+                        id,
+                        ops,
+                        &p,
+                        &mut inner,
+                        e,
+                        slot,
+                        &mut inner_stmts,
+                        &mut callee_vars,
+                    );
+                    stmts.push(quote!({ #pre #(#inner_stmts)* }));
+                }
+            }
+        }
+    }
+
+    /// The condition of an `if`/`with`: statements, then the head of an `if` (`if COND` or `if let Some(d) = X`), and the new dot.
+    fn branch_head(
+        &mut self,
+        scope: &mut Scope,
+        loc: &Loc,
+        b: &BranchNode,
+        is_with: bool,
+    ) -> (TokenStream, TokenStream, Option<Val>) {
+        let t = t();
+        self.check_pipe(&b.pipe);
+        let (pre, v) = self.bind(scope, loc, &b.pipe);
+        self.declare(scope, &b.pipe, &v);
+        let (head, dot) = match (&v, is_with) {
+            (Val::Typed { expr, .. }, false) => (quote!(if #t::GoValue::is_true(#expr)), None),
+            (Val::Dyn(e), false) => (quote!(if #t::GoValue::is_true(#e)), None),
+            (Val::Typed { expr, .. }, true) => {
+                let d = self.fresh("w");
+                (
+                    quote!(if let #t::rt::Some(#d) = (if #t::GoValue::is_true(#expr) { #t::GoValue::go_deref(#expr) } else { #t::rt::None })),
+                    Some(Val::Typed {
+                        expr: quote!(#d),
+                        is_root: false,
+                    }),
+                )
+            }
+            (Val::Dyn(e), true) => {
+                let d = self.fresh("w");
+                (
+                    quote!(if let #t::rt::Some(#d) = (if #t::GoValue::is_true(#e) { #t::rt::Some(#e) } else { #t::rt::None })),
+                    Some(Val::Dyn(quote!(#d))),
+                )
+            }
+        };
+        (pre, head, dot)
+    }
+
+    fn range_head(
+        &mut self,
+        scope: &mut Scope,
+        loc: &Loc,
+        r: &BranchNode,
+    ) -> (TokenStream, TokenStream, Scope) {
+        let t = t();
+        self.check_pipe(&r.pipe);
+        if r.pipe.is_assign {
+            self.err(
+                r.pipe.span.start,
+                "assigning to a variable (`$x = ...`) is not supported by typed templates".into(),
+            );
+        }
+        let k = self.fresh("k");
+        let e = self.fresh("e");
+        let v = match self.pipe_chain(scope, &r.pipe) {
+            Some(v) => v,
+            None => {
+                let f = self.fallback(scope, loc, &r.pipe);
+                Val::Dyn(
+                    quote!(&match #f { #t::rt::Some(v) => v, #t::rt::None => #t::rt::Value::Nil }),
+                )
+            }
+        };
+        let (pre, head, kv, ev) = match v {
+            Val::Typed { expr, .. } => (
+                quote!(),
+                quote!(for (#k, #e) in #t::GoRange::go_range(#expr)),
+                Val::Typed {
+                    expr: quote!(&#k),
+                    is_root: false,
+                },
+                Val::Typed {
+                    expr: quote!(#e),
+                    is_root: false,
+                },
+            ),
+            Val::Dyn(x) => (
+                quote!(),
+                quote!(for (#k, #e) in #t::range_value(#x)?),
+                Val::Dyn(quote!(&#k)),
+                Val::Dyn(quote!(&#e)),
+            ),
+        };
+        let mut inner = scope.clone();
+        inner.dot = ev.clone();
+        match r.pipe.decl.as_slice() {
+            [] => {}
+            [x] => inner.vars.push((x.name.clone(), ev)),
+            [i, x, ..] => {
+                inner.vars.push((i.name.clone(), kv));
+                inner.vars.push((x.name.clone(), ev));
+            }
+        }
+        (pre, head, inner)
+    }
+
+    /// A block as a dynamic value: its text when it has no slots, else a nested node.
+    fn nested(&mut self, id: usize, scope: &Scope) -> TokenStream {
+        let t = t();
+        let block = &self.blocks[id];
+        if block.slot_count() == 0 {
+            let part: &str = &block.statics.parts[0];
+            quote!(#t::rt::Dyn::Str(#t::string(#part)))
+        } else {
+            let r = self.block(id, scope, true, &quote!());
+            quote!(#t::rt::Dyn::Node(#r))
+        }
+    }
+
+    /// An `if`/`with` chain from arm `i` on: HTML statements, or (`tree`) a `Dyn` expression.
+    #[allow(clippy::too_many_arguments)]
+    fn branch_chain(
+        &mut self,
+        scope: &Scope,
+        loc: &Loc,
+        arms: &[Arm],
+        i: usize,
+        otherwise: Option<usize>,
+        tree: bool,
+        out: &TokenStream,
+    ) -> TokenStream {
+        let t = t();
+        let Some(arm) = arms.get(i) else {
+            return match (otherwise, tree) {
+                (Some(e), true) => self.nested(e, scope),
+                (Some(e), false) => self.block(e, scope, false, out),
+                (None, true) => quote!(#t::rt::Dyn::Str(#t::rt::String::new())),
+                (None, false) => quote!({}),
+            };
+        };
+        let (b, is_with) = match &arm.node {
+            Node::If(b) => (b, false),
+            Node::With(b) => (b, true),
+            _ => return quote!({}),
+        };
+        let mut sc = scope.clone();
+        let (pre, head, dot) = self.branch_head(&mut sc, &loc.arm(i), b, is_with);
+        let mut then_sc = sc.clone();
+        if let Some(d) = dot {
+            then_sc.dot = d;
+        }
+        let th = if tree {
+            self.nested(arm.block, &then_sc)
+        } else {
+            self.block(arm.block, &then_sc, false, out)
+        };
+        let el = self.branch_chain(&sc, loc, arms, i + 1, otherwise, tree, out);
+        quote!({ #pre #head { #th } else { #el } })
+    }
+
+    fn slot_html(&mut self, scope: &Scope, loc: &Loc, s: &Slot, out: &TokenStream) -> TokenStream {
+        let blocks = self.blocks;
+        match s {
+            Slot::Expr(node) => self.write_action(scope, loc, node, out),
+            Slot::Branch { arms, otherwise } => {
+                self.branch_chain(scope, loc, arms, 0, *otherwise, false, out)
+            }
+            Slot::Range {
+                node,
+                body,
+                otherwise,
+                opaque_items,
+                ..
+            } => {
+                if *opaque_items {
+                    self.err(
+                        node.span.start,
+                        "`break`/`continue` are not supported by typed templates".into(),
+                    );
+                    return quote!();
+                }
+                let mut sc = scope.clone();
+                let (pre, head, inner) = self.range_head(&mut sc, loc, node);
+                let bd = self.block(*body, &inner, false, out);
+                match otherwise {
+                    Some(e) => {
+                        let ran = self.fresh("ran");
+                        let el = self.block(*e, &sc, false, out);
+                        quote!({ #pre let mut #ran = false; #head { #ran = true; #bd } if !#ran #el })
+                    }
+                    None => {
+                        let _ = blocks;
+                        quote!({ #pre #head #bd })
+                    }
+                }
+            }
+            Slot::Call {
+                node,
+                block: callee,
+            } => {
+                let Some((pre, inner, callee)) = self.call_scope(scope, loc, node, *callee) else {
+                    return quote!();
+                };
+                let body = self.block(callee, &inner, false, out);
+                self.calls.pop();
+                quote!({ #pre #body })
+            }
+        }
+    }
+
+    fn call_scope(
+        &mut self,
+        scope: &Scope,
+        loc: &Loc,
+        node: &livetemplate_core::parse::ast::TemplateNode,
+        callee: Option<usize>,
+    ) -> Option<(TokenStream, Scope, usize)> {
+        let t = t();
+        let Some(callee) = callee else {
+            self.err(node.span.start, format!("no such template {:?}", node.name));
+            return None;
+        };
+        if self.calls.contains(&callee) {
+            self.err(
+                node.span.start,
+                format!(
+                    "recursive call of template {:?} is not supported by typed templates",
+                    node.name
+                ),
+            );
+            return None;
+        }
+        self.calls.push(callee);
+        let (pre, v) = match &node.pipe {
+            Some(p) => {
+                self.check_pipe(p);
+                self.bind(scope, loc, p)
+            }
+            None => {
+                let id = self.fresh("v");
+                (
+                    quote!(let #id = #t::rt::Value::Nil;),
+                    Val::Dyn(quote!(&#id)),
+                )
+            }
+        };
+        Some((
+            pre,
+            Scope {
+                dot: v.clone(),
+                root: v,
+                vars: Vec::new(),
+            },
+            callee,
+        ))
+    }
+
+    /// An expression of type `Dyn` for one slot.
+    fn slot_dyn(&mut self, scope: &Scope, loc: &Loc, s: &Slot) -> TokenStream {
+        let t = t();
+        match s {
+            Slot::Expr(node) => {
+                let sv = self.fresh("s");
+                let w = self.write_action(scope, loc, node, &quote!(&mut #sv));
+                quote!({ let mut #sv = #t::rt::String::new(); #w #t::rt::Dyn::Str(#sv) })
+            }
+            Slot::Branch { arms, otherwise } => {
+                self.branch_chain(scope, loc, arms, 0, *otherwise, true, &quote!())
+            }
+            Slot::Range {
+                node,
+                body,
+                otherwise,
+                key_slot,
+                opaque_items,
+            } => {
+                if *opaque_items {
+                    self.err(
+                        node.span.start,
+                        "`break`/`continue` are not supported by typed templates".into(),
+                    );
+                    return quote!(#t::rt::Dyn::Str(#t::rt::String::new()));
+                }
+                let mut sc = scope.clone();
+                let (pre, head, inner) = self.range_head(&mut sc, loc, node);
+                let bd = self.block(*body, &inner, true, &quote!());
+                let items = self.fresh("items");
+                let r = self.fresh("r");
+                let key = match key_slot {
+                    Some(k) => {
+                        quote!(match #r.dyns.get(#k) { #t::rt::Some(#t::rt::Dyn::Str(s)) => #t::rt::Some(#t::rt::Clone::clone(s)), _ => #t::rt::None })
+                    }
+                    None => quote!(#t::rt::None),
+                };
+                let comp = quote!(#t::rt::Dyn::Comp(#t::rt::Comprehension {
+                    statics: #t::rt::Clone::clone(&Self::__livetemplate_statics()[#body]),
+                    items: #items,
+                }));
+                let result = match otherwise {
+                    Some(e) => {
+                        let el = self.nested(*e, &sc);
+                        quote!(if #items.is_empty() { #el } else { #comp })
+                    }
+                    None => comp,
+                };
+                quote!({
+                    #pre
+                    let mut #items: #t::rt::Vec<#t::rt::Item> = #t::rt::Vec::new();
+                    #head {
+                        let #r: #t::rt::Rendered = #bd;
+                        let key = #key;
+                        #items.push(#t::rt::Item { key, dyns: #r.dyns });
+                    }
+                    #result
+                })
+            }
+            Slot::Call {
+                node,
+                block: callee,
+            } => {
+                let Some((pre, inner, callee)) = self.call_scope(scope, loc, node, *callee) else {
+                    return quote!(#t::rt::Dyn::Str(#t::rt::String::new()));
+                };
+                let body = self.block(callee, &inner, true, &quote!());
+                self.calls.pop();
+                quote!({ #pre #t::rt::Dyn::Node(#body) })
+            }
+        }
+    }
+}
+
+/// Root fields a slot reads (Go names), or `None` when it must always be re-evaluated.
+fn slot_reads(s: &Slot, root_vars: &BTreeSet<String>) -> Option<BTreeSet<String>> {
+    let mut acc = BTreeSet::new();
+    let ok = match s {
+        Slot::Expr(Node::Action(a)) => reads_pipe(&a.pipe, true, root_vars, &mut acc),
+        Slot::Expr(_) => false,
+        Slot::Branch { arms, .. } => arms
+            .iter()
+            .all(|a| reads_node(&a.node, true, root_vars, &mut acc)),
+        Slot::Range { node, .. } => {
+            reads_node(&Node::Range(node.clone()), true, root_vars, &mut acc)
+        }
+        Slot::Call { node, .. } => node
+            .pipe
+            .as_ref()
+            .is_none_or(|p| reads_pipe(p, true, root_vars, &mut acc)),
+    };
+    ok.then_some(acc)
+}
+
+fn reads_arg(a: &Arg, dot_root: bool, rv: &BTreeSet<String>, acc: &mut BTreeSet<String>) -> bool {
+    match a {
+        Arg::Dot(_) => !dot_root,
+        Arg::Field { idents, .. } => {
+            if dot_root && let Some(f) = idents.first() {
+                acc.insert(f.clone());
+            }
+            true
+        }
+        Arg::Variable { name, fields, .. } => {
+            if name == "$" {
+                match fields.first() {
+                    Some(f) => {
+                        acc.insert(f.clone());
+                        true
+                    }
+                    None => false,
+                }
+            } else {
+                !rv.contains(name)
+            }
+        }
+        Arg::Chain { node, .. } => reads_arg(node, dot_root, rv, acc),
+        Arg::Pipe(p) => reads_pipe(p, dot_root, rv, acc),
+        _ => true,
+    }
+}
+
+fn reads_pipe(
+    p: &Pipeline,
+    dot_root: bool,
+    rv: &BTreeSet<String>,
+    acc: &mut BTreeSet<String>,
+) -> bool {
+    p.cmds
+        .iter()
+        .all(|c| c.args.iter().all(|a| reads_arg(a, dot_root, rv, acc)))
+}
+
+fn reads_list(
+    l: &livetemplate_core::parse::ast::List,
+    dot_root: bool,
+    rv: &BTreeSet<String>,
+    acc: &mut BTreeSet<String>,
+) -> bool {
+    l.nodes.iter().all(|n| reads_node(n, dot_root, rv, acc))
+}
+
+fn reads_node(n: &Node, dot_root: bool, rv: &BTreeSet<String>, acc: &mut BTreeSet<String>) -> bool {
+    match n {
+        Node::Action(a) => reads_pipe(&a.pipe, dot_root, rv, acc),
+        Node::If(b) => {
+            reads_pipe(&b.pipe, dot_root, rv, acc)
+                && reads_list(&b.list, dot_root, rv, acc)
+                && b.else_list
+                    .as_ref()
+                    .is_none_or(|l| reads_list(l, dot_root, rv, acc))
+        }
+        Node::With(b) | Node::Range(b) => {
+            reads_pipe(&b.pipe, dot_root, rv, acc)
+                && reads_list(&b.list, false, rv, acc)
+                && b.else_list
+                    .as_ref()
+                    .is_none_or(|l| reads_list(l, dot_root, rv, acc))
+        }
+        Node::Template(t) => t
+            .pipe
+            .as_ref()
+            .is_none_or(|p| reads_pipe(p, dot_root, rv, acc)),
+        _ => true,
+    }
+}
+
+/// An impl returning an error, emitted with compile errors so that no follow-on errors appear.
+fn stub(input: &DeriveInput) -> TokenStream {
+    let t = t();
+    let name = &input.ident;
+    let (ig, tg, wc) = input.generics.split_for_impl();
+    quote! {
+        impl #ig #t::LiveTemplate for #name #tg #wc {
+            const NAME: &'static str = "";
+            const SIZE_HINT: usize = 0;
+            fn render_into(&self, _: &mut #t::rt::String) -> #t::rt::Result<(), #t::Error> { #t::rt::Err(#t::stub_error()) }
+            fn render_tree(&self) -> #t::rt::Result<#t::rt::Rendered, #t::Error> { #t::rt::Err(#t::stub_error()) }
+            fn diff_from(&self, _: &Self, _: &mut #t::rt::Rendered) -> #t::rt::Result<#t::rt::String, #t::Error> { #t::rt::Err(#t::stub_error()) }
+        }
+        impl #ig #t::GoValue for #name #tg #wc {
+            type Deref = Self;
+            fn go_deref(&self) -> #t::rt::Option<&Self> { #t::rt::Some(self) }
+            fn to_value(&self) -> #t::rt::Value { #t::rt::Value::Nil }
+        }
+    }
+}
+
+/// The `#[derive(LiveTemplate)]` expansion.
+pub fn derive(input: &DeriveInput) -> TokenStream {
+    match derive_inner(input) {
+        Ok(ts) => ts,
+        Err(errs) => {
+            let stub = stub(input);
+            let errs = errs.into_iter().map(syn::Error::into_compile_error);
+            quote!(#(#errs)* #stub)
+        }
+    }
+}
+
+fn derive_inner(input: &DeriveInput) -> Result<TokenStream, Vec<syn::Error>> {
+    let name = &input.ident;
+    let struct_name = name.to_string();
+    let attrs = attributes::parse(&input.attrs, name.span()).map_err(|e| vec![e])?;
+    let fields: Vec<(String, String)> = match &input.data {
+        Data::Struct(s) => match &s.fields {
+            Fields::Named(f) => {
+                let mut v = Vec::new();
+                for field in &f.named {
+                    let Some(i) = field.ident.as_ref() else {
+                        continue;
+                    };
+                    let s = i.to_string();
+                    let rust = s.strip_prefix("r#").map(str::to_string).unwrap_or(s);
+                    let go = crate::govalue::go_name(field).map_err(|e| vec![e])?;
+                    v.push((rust, go));
+                }
+                v
+            }
+            Fields::Unit => Vec::new(),
+            Fields::Unnamed(_) => {
+                return Err(vec![syn::Error::new(
+                    name.span(),
+                    "LiveTemplate needs a struct with named fields",
+                )]);
+            }
+        },
+        _ => {
+            return Err(vec![syn::Error::new(
+                name.span(),
+                "LiveTemplate can only be derived for structs",
+            )]);
+        }
+    };
+    let span = attrs.span;
+    let loaded = load::load(&attrs, &struct_name).map_err(|m| vec![syn::Error::new(span, m)])?;
+    let report = |errs: Vec<TemplateError>| -> Vec<syn::Error> {
+        errs.iter()
+            .map(|e| syn::Error::new(span, e.render(&loaded.display, &loaded.source)))
+            .collect()
+    };
+    let mode = if attrs.text { Mode::Text } else { Mode::Html };
+    let mut tpl = Template::new(&loaded.name, mode);
+    if let Err(e) = tpl.parse(&loaded.source) {
+        return Err(report(vec![TemplateError::from_core(
+            &loaded.name,
+            &e.message,
+        )]));
+    }
+    let compiled = tpl
+        .compile(&loaded.name)
+        .map_err(|e| report(vec![TemplateError::from_core(&loaded.name, &e.message)]))?;
+    let (blocks, root) = compile(compiled.set(), compiled.entry())
+        .map_err(|e| report(vec![TemplateError::from_core(&loaded.name, &e.message)]))?;
+
+    let mut g = Gen {
+        blocks: &blocks,
+        source: &loaded.source,
+        fields: &fields,
+        struct_name: struct_name.clone(),
+        span,
+        errors: Vec::new(),
+        counter: 0,
+        calls: vec![root],
+    };
+    let root_scope = Scope {
+        dot: Val::Typed {
+            expr: quote!(self),
+            is_root: true,
+        },
+        root: Val::Typed {
+            expr: quote!(self),
+            is_root: true,
+        },
+        vars: Vec::new(),
+    };
+    let out = quote!(__lt_out);
+    let html = g.block(root, &root_scope, false, &out);
+    let tree = g.block(root, &root_scope, true, &quote!());
+    // diff_from: the root block, its slots guarded by the fields they read.
+    let t = t();
+    let diff_tree = g.block_with(root, &root_scope, true, &quote!(), true);
+    if !g.errors.is_empty() {
+        let mut errs = std::mem::take(&mut g.errors);
+        errs.sort_by_key(|e| (e.line, e.col));
+        errs.dedup_by(|a, b| a.line == b.line && a.col == b.col && a.message == b.message);
+        return Err(report(errs));
+    }
+    let counter = g.counter;
+    let _ = counter;
+
+    let name_lit = &loaded.name;
+    let text = attrs.text;
+    let source = match &loaded.file {
+        Some(f) => quote!(::core::include_str!(#f)),
+        None => {
+            let s = &loaded.source;
+            quote!(#s)
+        }
+    };
+    // `::core` may be shadowed by a user module; `include_str!` is reached through the runtime.
+    let source = match &loaded.file {
+        Some(f) => quote!(#t::rt::include_str!(#f)),
+        None => source,
+    };
+    let statics: Vec<TokenStream> = blocks
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            let parts: Vec<&str> = b.statics.parts.iter().map(|p| &**p).collect();
+            quote!(#t::statics(&[#(#parts),*], #i))
+        })
+        .collect();
+    let size_hint: usize = blocks
+        .iter()
+        .map(|b| b.statics.parts.iter().map(|p| p.len()).sum::<usize>())
+        .sum::<usize>()
+        + 64;
+    let (ig, tg, wc) = input.generics.split_for_impl();
+    let go_value = crate::govalue::impl_go_value(input).map_err(|e| vec![e])?;
+    let expanded = quote! {
+        impl #ig #name #tg #wc {
+            #[doc(hidden)]
+            fn __livetemplate_statics() -> &'static [#t::rt::Arc<#t::rt::Statics>] {
+                static STATICS: #t::rt::LazyLock<#t::rt::Vec<#t::rt::Arc<#t::rt::Statics>>> =
+                    #t::rt::LazyLock::new(|| #t::rt::vec![#(#statics),*]);
+                &STATICS
+            }
+            #[doc(hidden)]
+            #[allow(dead_code)]
+            fn __livetemplate_fallback() -> #t::rt::Result<&'static #t::Fallback, #t::Error> {
+                static FALLBACK: #t::rt::LazyLock<#t::rt::Result<#t::Fallback, #t::Error>> =
+                    #t::rt::LazyLock::new(|| #t::Fallback::new(#name_lit, #source, #text));
+                match &*FALLBACK {
+                    #t::rt::Ok(f) => #t::rt::Ok(f),
+                    #t::rt::Err(e) => #t::rt::Err(#t::rt::Clone::clone(e)),
+                }
+            }
+        }
+        #[allow(unused_variables, unused_mut, clippy::all)]
+        impl #ig #t::LiveTemplate for #name #tg #wc {
+            const NAME: &'static str = #name_lit;
+            const SIZE_HINT: usize = #size_hint;
+            fn render_into(&self, __lt_out: &mut #t::rt::String) -> #t::rt::Result<(), #t::Error> {
+                #html
+                #t::rt::Ok(())
+            }
+            fn render(&self) -> #t::rt::Result<#t::rt::String, #t::Error> {
+                static HINT: #t::rt::AtomicUsize = #t::rt::AtomicUsize::new(#size_hint);
+                let mut out = #t::rt::String::with_capacity(HINT.load(#t::rt::Ordering::Relaxed));
+                self.render_into(&mut out)?;
+                HINT.store(out.len() + out.len() / 8, #t::rt::Ordering::Relaxed);
+                #t::rt::Ok(out)
+            }
+            fn render_tree(&self) -> #t::rt::Result<#t::rt::Rendered, #t::Error> {
+                #t::rt::Ok(#tree)
+            }
+            fn diff_from(&self, old: &Self, __lt_tree: &mut #t::rt::Rendered) -> #t::rt::Result<#t::rt::String, #t::Error> {
+                let mut __lt_skip: #t::rt::Vec<usize> = #t::rt::Vec::new();
+                let __lt_new: #t::rt::Rendered = #diff_tree;
+                #t::rt::Ok(#t::diff_with_skips(__lt_tree, __lt_new, &__lt_skip))
+            }
+        }
+        #go_value
+    };
+    if attrs.print {
+        eprintln!("{expanded}");
+    }
+    Ok(expanded)
+}

@@ -1,0 +1,80 @@
+//! `#[derive(GoValue)]`: a Rust struct as a Go struct.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::{Data, DeriveInput, Fields};
+
+use crate::names::snake_to_go;
+
+/// The `GoValue` impl for a struct with named fields (used by both derives).
+pub fn impl_go_value(input: &DeriveInput) -> syn::Result<TokenStream> {
+    let Data::Struct(data) = &input.data else {
+        return Err(syn::Error::new_spanned(
+            &input.ident,
+            "GoValue can only be derived for structs with named fields",
+        ));
+    };
+    let fields: Vec<&syn::Field> = match &data.fields {
+        Fields::Named(f) => f.named.iter().collect(),
+        Fields::Unit => Vec::new(),
+        Fields::Unnamed(_) => {
+            return Err(syn::Error::new_spanned(
+                &input.ident,
+                "GoValue can only be derived for structs with named fields",
+            ));
+        }
+    };
+    let name = &input.ident;
+    let name_str = name.to_string();
+    let (ig, tg, wc) = input.generics.split_for_impl();
+    let idents: Vec<_> = fields.iter().map(|f| f.ident.clone()).collect();
+    let mut go_names = Vec::new();
+    for f in &fields {
+        go_names.push(go_name(f)?);
+    }
+    let t = quote!(::livetemplate::typed);
+    Ok(quote! {
+        impl #ig #t::GoValue for #name #tg #wc {
+            type Deref = Self;
+            fn go_deref(&self) -> #t::rt::Option<&Self> { #t::rt::Some(self) }
+            fn go_type() -> #t::rt::Type {
+                #t::rt::Type::Struct(#t::rt::Arc::new(#t::rt::StructType {
+                    name: #t::rt::Some(#t::string(#name_str)),
+                    fields: #t::rt::vec![#((#t::string(#go_names), #t::rt::Type::Any)),*],
+                }))
+            }
+            fn to_value(&self) -> #t::rt::Value {
+                let ty = match <Self as #t::GoValue>::go_type() {
+                    #t::rt::Type::Struct(s) => s,
+                    _ => #t::rt::Arc::new(#t::rt::StructType { name: #t::rt::None, fields: #t::rt::Vec::new() }),
+                };
+                #t::rt::Value::structure(ty, #t::rt::vec![#(#t::GoValue::to_value(&self.#idents)),*])
+            }
+            fn is_true(&self) -> bool { true }
+        }
+    })
+}
+
+/// The derive entry point.
+pub fn derive(input: &DeriveInput) -> TokenStream {
+    impl_go_value(input).unwrap_or_else(syn::Error::into_compile_error)
+}
+
+/// The Go name of a field: `#[go(name = "...")]`, else the Rust name in `CamelCase`.
+pub fn go_name(f: &syn::Field) -> syn::Result<String> {
+    let mut name = None;
+    for attr in f.attrs.iter().filter(|a| a.path().is_ident("go")) {
+        attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("name") {
+                let lit: syn::LitStr = meta.value()?.parse()?;
+                name = Some(lit.value());
+                Ok(())
+            } else {
+                Err(meta.error("unknown `go` option (expected `name = \"...\"`)"))
+            }
+        })?;
+    }
+    Ok(name.unwrap_or_else(|| {
+        snake_to_go(&f.ident.as_ref().map(|i| i.to_string()).unwrap_or_default())
+    }))
+}

@@ -1,0 +1,307 @@
+//! Differential tests: every template in `templates/` rendered through the
+//! derive and through the dynamic interpreter (`Program` over the same data
+//! as a `Value`) gives identical HTML, trees, first renders and diffs
+//! (including the change-tracked `diff_from`).
+
+use std::collections::BTreeMap;
+
+use livetemplate::core::program::Program;
+use livetemplate::core::wire;
+use livetemplate::core::{Mode, Template};
+use livetemplate::typed::{GoValue, LiveTemplate};
+
+fn program(path: &str) -> Program {
+    let src = std::fs::read_to_string(format!("{}/templates/{path}", env!("CARGO_MANIFEST_DIR")))
+        .expect("template file");
+    let mut t = Template::new(path, Mode::Html);
+    t.parse(&src).expect("parses");
+    Program::new(t.compile(path).expect("compiles")).expect("program")
+}
+
+/// Checks one value and every transition between consecutive values.
+fn check<T: LiveTemplate + GoValue + Clone>(path: &str, values: &[T]) {
+    let p = program(path);
+    for v in values {
+        let data = v.to_value();
+        let html = v.render().expect("typed render");
+        assert_eq!(
+            html,
+            p.render_html(&data).expect("dynamic render"),
+            "{path}: html"
+        );
+        let tree = v.render_tree().expect("typed tree");
+        let dtree = p.render(&data).expect("dynamic tree");
+        assert_eq!(tree, dtree, "{path}: tree");
+        assert_eq!(tree.to_html(), html, "{path}: tree html");
+        let (first, _) = v.first_render().unwrap();
+        assert_eq!(first, wire::first_render(&dtree), "{path}: first render");
+    }
+    for w in values.windows(2) {
+        let (old, new) = (&w[0], &w[1]);
+        let dold = p.render(&old.to_value()).unwrap();
+        let dnew = p.render(&new.to_value()).unwrap();
+        let expected = wire::diff(&dold, &dnew);
+        let mut tree = old.render_tree().unwrap();
+        let got = new.diff_from(old, &mut tree).unwrap();
+        assert_eq!(got, expected, "{path}: diff");
+        assert_eq!(tree, dnew, "{path}: tree after diff");
+        // Diffing a value against itself sends nothing.
+        assert_eq!(new.diff_from(new, &mut tree).unwrap(), "{}");
+    }
+}
+
+mod todo {
+    use super::*;
+    use livetemplate::{GoValue, LiveTemplate};
+
+    #[derive(GoValue, Clone, PartialEq, Debug)]
+    pub struct Item {
+        #[go(name = "ID")]
+        pub id: u32,
+        pub title: String,
+        pub done: bool,
+        pub note: Option<String>,
+    }
+
+    #[derive(LiveTemplate, Clone, PartialEq, Debug)]
+    #[template(path = "todo.html")]
+    pub struct Todo {
+        pub title: String,
+        pub items: Vec<Item>,
+        pub filter: String,
+        pub owner: String,
+    }
+
+    pub fn todo(n: usize) -> Todo {
+        Todo {
+            title: "Todo <today>".into(),
+            items: (0..n)
+                .map(|i| Item {
+                    id: i as u32,
+                    title: format!("item \"{i}\" & more"),
+                    done: i % 3 == 0,
+                    note: (i % 2 == 0).then(|| format!("note {i}")),
+                })
+                .collect(),
+            filter: "all".into(),
+            owner: "O'Brien</script>".into(),
+        }
+    }
+
+    #[test]
+    fn todo_agrees() {
+        let a = todo(3);
+        let mut b = a.clone();
+        b.items[1].done = true;
+        let mut c = b.clone();
+        c.filter = "done".into();
+        c.items.remove(0);
+        let mut d = c.clone();
+        d.items.clear();
+        let mut e = todo(50);
+        e.title = "Fifty".into();
+        let mut f = e.clone();
+        f.items[25].title = "changed".into();
+        let g = todo(0);
+        check("todo.html", &[a, b, c, d, e, f, g.clone(), g]);
+    }
+}
+
+mod hello {
+    use super::*;
+    use livetemplate::{GoValue, LiveTemplate};
+
+    #[derive(GoValue, Clone, PartialEq, Debug)]
+    pub struct Item {
+        #[go(name = "ID")]
+        pub id: i64,
+        pub name: String,
+        pub done: bool,
+    }
+
+    #[derive(LiveTemplate, Clone, PartialEq, Debug)]
+    #[template(path = "hello.html")]
+    pub struct Hello {
+        pub title: String,
+        pub link: String,
+        pub items: Vec<Item>,
+    }
+
+    #[test]
+    fn hello_agrees() {
+        let a = Hello {
+            title: "Todo <today>".into(),
+            link: "/list?x=1&y=2".into(),
+            items: vec![
+                Item {
+                    id: 1,
+                    name: "Write the parser".into(),
+                    done: true,
+                },
+                Item {
+                    id: 2,
+                    name: "Escape \"everything\"".into(),
+                    done: false,
+                },
+            ],
+        };
+        let mut b = a.clone();
+        b.items.push(Item {
+            id: 3,
+            name: "javascript:alert(1)".into(),
+            done: false,
+        });
+        let mut c = b.clone();
+        c.items.clear();
+        c.link = "javascript:alert(1)".into();
+        check("hello.html", &[a, b, c]);
+    }
+}
+
+mod table {
+    use super::*;
+    use livetemplate::LiveTemplate;
+
+    #[derive(LiveTemplate, Clone, PartialEq, Debug)]
+    #[template(path = "table.html")]
+    pub struct Table {
+        pub rows: Vec<Vec<i64>>,
+    }
+
+    #[test]
+    fn table_agrees() {
+        let a = Table {
+            rows: (0..10)
+                .map(|r| (0..10).map(|c| r * 10 + c - 50).collect())
+                .collect(),
+        };
+        let mut b = a.clone();
+        b.rows[3][4] = 1_000_000;
+        let c = Table { rows: vec![] };
+        check("table.html", &[a, b, c]);
+    }
+}
+
+mod teams {
+    use super::*;
+    use livetemplate::{GoValue, LiveTemplate};
+
+    #[derive(GoValue, Clone, PartialEq, Debug)]
+    pub struct Team {
+        pub name: String,
+        pub score: u8,
+    }
+
+    #[derive(LiveTemplate, Clone, PartialEq, Debug)]
+    #[template(path = "teams.html")]
+    pub struct Teams {
+        pub year: u16,
+        pub teams: Vec<Team>,
+    }
+
+    #[test]
+    fn teams_agrees() {
+        let a = Teams {
+            year: 2015,
+            teams: vec![
+                Team {
+                    name: "Jiangsu".into(),
+                    score: 43,
+                },
+                Team {
+                    name: "Beijing".into(),
+                    score: 27,
+                },
+                Team {
+                    name: "Guangzhou".into(),
+                    score: 22,
+                },
+                Team {
+                    name: "Shandong".into(),
+                    score: 12,
+                },
+            ],
+        };
+        let mut b = a.clone();
+        b.teams.swap(0, 1);
+        b.year = 2016;
+        check("teams.html", &[a, b]);
+    }
+}
+
+mod inline {
+    use super::*;
+    use livetemplate::{GoValue, live_template};
+
+    #[derive(GoValue, Clone, PartialEq, Debug)]
+    pub struct User {
+        pub name: String,
+        pub age: i32,
+    }
+
+    live_template! {
+        #[template(source = r#"{{with .User}}<b>{{.Name}}</b> ({{.Age}}){{else}}anonymous{{end}}
+{{range $k, $v := .Scores}}<i>{{$k}}={{$v}}</i>{{end}}
+{{$n := len .Scores}}{{if gt $n 1}}many{{else}}few{{end}} {{printf "%05.1f|%q" .Ratio .Label}}
+<a href="/u/{{.Label}}?q={{.Label}}" onclick="f({{.Ratio}})" style="color: {{.Label}}">{{.Html}}</a>
+{{- /* a comment */ -}}
+{{range .Tags}}{{.}},{{end}}{{$.Label | html}}"#)]
+        #[derive(Clone, PartialEq, Debug)]
+        pub struct Page {
+            pub user: Option<User>,
+            pub scores: BTreeMap<String, i64>,
+            pub ratio: f64,
+            pub label: String,
+            pub html: livetemplate::typed::Html,
+            pub tags: Vec<String>,
+        }
+    }
+
+    fn source() -> &'static str {
+        r#"{{with .User}}<b>{{.Name}}</b> ({{.Age}}){{else}}anonymous{{end}}
+{{range $k, $v := .Scores}}<i>{{$k}}={{$v}}</i>{{end}}
+{{$n := len .Scores}}{{if gt $n 1}}many{{else}}few{{end}} {{printf "%05.1f|%q" .Ratio .Label}}
+<a href="/u/{{.Label}}?q={{.Label}}" onclick="f({{.Ratio}})" style="color: {{.Label}}">{{.Html}}</a>
+{{- /* a comment */ -}}
+{{range .Tags}}{{.}},{{end}}{{$.Label | html}}"#
+    }
+
+    #[test]
+    fn inline_agrees() {
+        let mut t = Template::new("Page", Mode::Html);
+        t.parse(source()).unwrap();
+        let p = Program::new(t.compile("Page").unwrap()).unwrap();
+        let a = Page {
+            user: Some(User {
+                name: "Ann <x>".into(),
+                age: 0,
+            }),
+            scores: [("b".to_string(), 2), ("a".to_string(), 1)]
+                .into_iter()
+                .collect(),
+            ratio: 2.5,
+            label: "red & \"blue\" 'x'".into(),
+            html: livetemplate::typed::Html::new("<i>trusted</i>"),
+            tags: vec!["x".into(), "<y>".into()],
+        };
+        let mut b = a.clone();
+        b.user = None;
+        b.scores.clear();
+        b.ratio = -0.25;
+        b.label = "javascript:x()".into();
+        for v in [&a, &b] {
+            let data = v.to_value();
+            assert_eq!(v.render().unwrap(), p.render_html(&data).unwrap());
+            assert_eq!(v.render_tree().unwrap(), p.render(&data).unwrap());
+        }
+        let mut tree = a.render_tree().unwrap();
+        let d = b.diff_from(&a, &mut tree).unwrap();
+        assert_eq!(
+            d,
+            wire::diff(
+                &p.render(&a.to_value()).unwrap(),
+                &p.render(&b.to_value()).unwrap()
+            )
+        );
+    }
+}
