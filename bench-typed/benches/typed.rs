@@ -1,7 +1,7 @@
 //! Typed templates against askama and sailfish on the two standard shapes
 //! of the Rust template benchmarks ("big-table": 100x100 integers; "teams"),
 //! plus the change-tracked diff of a 50-item todo list with one item changed.
-//! Run: `cargo bench -p livetemplate --bench typed`.
+//! Run: `cd bench-typed && cargo bench --bench typed`.
 
 use std::hint::black_box;
 
