@@ -45,6 +45,14 @@ pub fn apply_chain_into(out: &mut String, chain: &[Escaper], value: &Value) {
             _ => None,
         };
         if let Some(table) = table {
+            // Numbers and booleans print as digits, `-` and letters, which
+            // no HTML table rewrites: format them straight into `out`.
+            match content::indirect(value) {
+                Value::Int(n) => return out.push_str(itoa::Buffer::new().format(*n)),
+                Value::Uint(n) => return out.push_str(itoa::Buffer::new().format(*n)),
+                Value::Bool(b) => return out.push_str(if *b { "true" } else { "false" }),
+                _ => {}
+            }
             let (s, t) = content::stringify(value);
             if t != ContentType::Html {
                 html::html_replace_append(out, &s, table);

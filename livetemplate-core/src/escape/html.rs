@@ -21,33 +21,56 @@ pub(crate) enum Table {
     NospaceNorm,
 }
 
-fn repl(table: Table, c: u8) -> Option<&'static str> {
-    let nospace = matches!(table, Table::Nospace | Table::NospaceNorm);
-    let keep_amp = matches!(table, Table::HtmlNorm | Table::NospaceNorm);
-    Some(match c {
-        0 => {
-            if nospace {
-                "&#xfffd;"
-            } else {
-                "\u{fffd}"
-            }
+/// Replacement strings; index 0 means "keep the byte".
+const REPL: [&str; 17] = [
+    "", "\u{fffd}", "&#xfffd;", "&#34;", "&amp;", "&#39;", "&#43;", "&lt;", "&gt;", "&#9;",
+    "&#10;", "&#11;", "&#12;", "&#13;", "&#32;", "&#61;", "&#96;",
+];
+
+/// Code of a byte that starts a possibly-encoded non-ASCII rune (U+FDD0..,
+/// U+FFF0..: lead byte 0xEF) in the unquoted-attribute tables.
+const RUNE: u8 = 0xff;
+
+/// Per-byte replacement codes (indexes into [`REPL`]) of one table.
+const fn codes(nospace: bool, keep_amp: bool) -> [u8; 256] {
+    let mut t = [0u8; 256];
+    t[0] = if nospace { 2 } else { 1 };
+    t[b'"' as usize] = 3;
+    if !keep_amp {
+        t[b'&' as usize] = 4;
+    }
+    t[b'\'' as usize] = 5;
+    t[b'+' as usize] = 6;
+    t[b'<' as usize] = 7;
+    t[b'>' as usize] = 8;
+    if nospace {
+        t[b'\t' as usize] = 9;
+        t[b'\n' as usize] = 10;
+        t[0x0b] = 11;
+        t[0x0c] = 12;
+        t[b'\r' as usize] = 13;
+        t[b' ' as usize] = 14;
+        t[b'=' as usize] = 15;
+        t[b'`' as usize] = 16;
+        t[0xef] = RUNE;
+    }
+    t
+}
+
+static CODES_HTML: [u8; 256] = codes(false, false);
+static CODES_HTML_NORM: [u8; 256] = codes(false, true);
+static CODES_NOSPACE: [u8; 256] = codes(true, false);
+static CODES_NOSPACE_NORM: [u8; 256] = codes(true, true);
+
+impl Table {
+    fn codes(self) -> &'static [u8; 256] {
+        match self {
+            Table::Html => &CODES_HTML,
+            Table::HtmlNorm => &CODES_HTML_NORM,
+            Table::Nospace => &CODES_NOSPACE,
+            Table::NospaceNorm => &CODES_NOSPACE_NORM,
         }
-        b'"' => "&#34;",
-        b'&' if !keep_amp => "&amp;",
-        b'\'' => "&#39;",
-        b'+' => "&#43;",
-        b'<' => "&lt;",
-        b'>' => "&gt;",
-        b'\t' if nospace => "&#9;",
-        b'\n' if nospace => "&#10;",
-        0x0b if nospace => "&#11;",
-        0x0c if nospace => "&#12;",
-        b'\r' if nospace => "&#13;",
-        b' ' if nospace => "&#32;",
-        b'=' if nospace => "&#61;",
-        b'`' if nospace => "&#96;",
-        _ => return None,
-    })
+    }
 }
 
 /// Go's `htmlReplacer`. Non-ASCII runes pass through, except that the
@@ -65,43 +88,37 @@ pub(crate) fn html_replace(s: &str, table: Table) -> String {
 /// escaping in one go. When `s` needs no escaping nothing is written and
 /// `false` is returned (see [`html_replace_append`]).
 fn html_replace_into(out: &mut String, s: &str, table: Table) -> bool {
-    let bad_runes = matches!(table, Table::Html | Table::HtmlNorm);
+    let codes = table.codes();
     let b = s.as_bytes();
     let mut written = 0;
     let mut any = false;
     let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
-        if c < 0x80 {
-            if let Some(r) = repl(table, c) {
-                if !any {
-                    out.reserve(s.len() + 16);
-                    any = true;
-                }
-                out.push_str(&s[written..i]);
-                out.push_str(r);
-                written = i + 1;
-            }
-            i += 1;
-            continue;
-        }
-        if !bad_runes && c == 0xef {
-            if let Some(ch) = s[i..].chars().next() {
-                let r = ch as u32;
-                if (0xfdd0..=0xfdef).contains(&r) || (0xfff0..=0xffff).contains(&r) {
-                    if !any {
-                        out.reserve(s.len() + 16);
-                        any = true;
-                    }
-                    out.push_str(&s[written..i]);
-                    out.push_str(&format!("&#x{r:x};"));
-                    written = i + ch.len_utf8();
-                }
+    // Skip each run of bytes that need nothing.
+    while let Some(n) = b[i..].iter().position(|&c| codes[usize::from(c)] != 0) {
+        i += n;
+        let code = codes[usize::from(b[i])];
+        let (repl, len): (std::borrow::Cow<'static, str>, usize) = if code == RUNE {
+            let Some(ch) = s[i..].chars().next() else {
+                break;
+            };
+            let r = ch as u32;
+            if (0xfdd0..=0xfdef).contains(&r) || (0xfff0..=0xffff).contains(&r) {
+                (format!("&#x{r:x};").into(), ch.len_utf8())
+            } else {
                 i += ch.len_utf8();
                 continue;
             }
+        } else {
+            (REPL[usize::from(code)].into(), 1)
+        };
+        if !any {
+            out.reserve(s.len() + 16);
+            any = true;
         }
-        i += 1;
+        out.push_str(&s[written..i]);
+        out.push_str(&repl);
+        i += len;
+        written = i;
     }
     if any {
         out.push_str(&s[written..]);
@@ -282,5 +299,61 @@ mod tests {
         assert_eq!(strip_tags("plain"), "plain");
         assert_eq!(strip_tags("a<!-- c -->b"), "ab");
         assert_eq!(strip_tags("<textarea>x<y</textarea>z"), "xz");
+    }
+
+    /// Go's replacement tables (html.go), written out rune by rune.
+    fn reference(s: &str, table: Table) -> String {
+        let nospace = matches!(table, Table::Nospace | Table::NospaceNorm);
+        let keep_amp = matches!(table, Table::HtmlNorm | Table::NospaceNorm);
+        let mut out = String::new();
+        for ch in s.chars() {
+            let r = ch as u32;
+            match ch {
+                '\0' if nospace => out.push_str("&#xfffd;"),
+                '\0' => out.push('\u{fffd}'),
+                '"' => out.push_str("&#34;"),
+                '&' if !keep_amp => out.push_str("&amp;"),
+                '\'' => out.push_str("&#39;"),
+                '+' => out.push_str("&#43;"),
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '\t' | '\n' | '\x0b' | '\x0c' | '\r' | ' ' | '=' | '`' if nospace => {
+                    out.push_str(&format!("&#{r};"))
+                }
+                _ if nospace
+                    && ((0xfdd0..=0xfdef).contains(&r) || (0xfff0..=0xffff).contains(&r)) =>
+                {
+                    out.push_str(&format!("&#x{r:x};"))
+                }
+                _ => out.push(ch),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn replacement_tables_match_go() {
+        let mut all: String = (0u8..0x80).map(char::from).collect();
+        all.push_str("é\u{fdd0}\u{fdef}\u{fdf0}\u{ffef}\u{fff0}\u{ffff}日本\u{1f600}");
+        for table in [
+            Table::Html,
+            Table::HtmlNorm,
+            Table::Nospace,
+            Table::NospaceNorm,
+        ] {
+            for s in [
+                all.as_str(),
+                "",
+                "plain text",
+                "a&b",
+                "\u{fff0}x",
+                "x\u{ef}",
+            ] {
+                assert_eq!(html_replace(s, table), reference(s, table), "{s:?}");
+            }
+            let mut appended = String::from("pre:");
+            html_replace_append(&mut appended, &all, table);
+            assert_eq!(appended, format!("pre:{}", reference(&all, table)));
+        }
     }
 }

@@ -57,7 +57,7 @@ impl<'t> State<'t> {
     ) -> Result<Dyn, Error> {
         let r = self.build_block(blocks, id, dot)?;
         Ok(if r.dyns.is_empty() {
-            Dyn::Str(r.statics.parts[0].to_string())
+            Dyn::Str(String::from(&*r.statics.parts[0]))
         } else {
             Dyn::Node(r)
         })

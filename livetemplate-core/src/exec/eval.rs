@@ -136,6 +136,40 @@ fn dot_ev(dot: Dot<'_>) -> Ev<'_> {
     }
 }
 
+/// The value of the field chain `idents` from `dot` when every step is a
+/// struct field or a present key of a string-keyed map (pointers followed);
+/// `None` otherwise, leaving the general evaluator to decide (missing keys,
+/// nil values, errors).
+fn found_field_chain<'d>(dot: Dot<'d>, idents: &[String]) -> Option<Ev<'d>> {
+    let mut cur = match dot {
+        Dot::Val(v) | Dot::Iface(v) => v,
+        Dot::None => return None,
+    };
+    let mut iface = false;
+    if idents.is_empty() {
+        return None;
+    }
+    for name in idents {
+        let mut v = cur;
+        while let Value::Ptr(p) = v {
+            v = p;
+        }
+        match v {
+            Value::Struct(s) => {
+                let i = s.ty.field_index(name)?;
+                iface = matches!(s.ty.fields[i].1, Type::Any);
+                cur = s.fields.get(i)?;
+            }
+            Value::Map(m) if matches!(m.key, Type::String) => {
+                cur = m.get_str(name)?;
+                iface = matches!(m.elem, Type::Any);
+            }
+            _ => return None,
+        }
+    }
+    Some(Ev::borrowed(cur, iface))
+}
+
 /// Applies `f` to the value inside `ev`, keeping borrowed results borrowed.
 pub(crate) fn project<'d, E>(
     ev: Ev<'d>,
@@ -197,6 +231,16 @@ impl<'t> State<'t> {
         pipe: &'t Pipeline,
         at: Cursor<'t>,
     ) -> Result<Ev<'d>, Error> {
+        // Fast path: a lone field chain (`.A.B`) that finds every field.
+        // Anything else (missing keys, nil, errors) takes the general path.
+        if pipe.decl.is_empty()
+            && let [cmd] = pipe.cmds.as_slice()
+            && let [first @ Arg::Field { idents, .. }] = cmd.args.as_slice()
+            && let Some(ev) = found_field_chain(dot, idents)
+        {
+            self.at = Cursor::Arg(first);
+            return Ok(ev.dig());
+        }
         self.at = at;
         let mut value: Option<Ev<'d>> = None;
         for cmd in &pipe.cmds {
@@ -299,6 +343,12 @@ impl<'t> State<'t> {
         let Arg::Field { idents, .. } = field else {
             unreachable!("eval_field_node on {field:?}")
         };
+        if args.len() <= 1
+            && fin.is_none()
+            && let Some(ev) = found_field_chain(dot, idents)
+        {
+            return Ok(ev);
+        }
         self.eval_field_chain(dot_ev(dot), idents, args, fin)
     }
 
@@ -347,6 +397,12 @@ impl<'t> State<'t> {
         // is copied out of the variable stack.
         let has_args = args.len() > 1 || fin.is_some();
         let var = self.find_var(name)?;
+        if !has_args
+            && let Some(v) = &var.value
+            && let Some(ev) = found_field_chain(Dot::Val(v), fields)
+        {
+            return Ok(ev.detach());
+        }
         let recv = match &var.value {
             None => Ev::Invalid,
             Some(v) => Ev::borrowed(v, var.iface),

@@ -38,6 +38,16 @@ fn diff_dyns(msg: &mut Message, first: &mut bool, old: &[Dyn], new: &[Dyn]) -> b
             wrote = true;
             continue;
         };
+        // Most values are unchanged strings: settle them without writing
+        // (and then taking back) the key.
+        if let (Dyn::Str(a), Dyn::Str(b)) = (o, n) {
+            if a != b {
+                write_index_key(&mut msg.out, first, i);
+                write_str(&mut msg.out, b);
+                wrote = true;
+            }
+            continue;
+        }
         let mark = msg.out.len();
         let was_first = *first;
         write_index_key(&mut msg.out, first, i);
@@ -108,6 +118,10 @@ fn diff_comprehension(msg: &mut Message, old: &Comprehension, new: &Comprehensio
     let mut changed = old.items.len() != new.items.len();
     let sources = Matcher::new(old).sources(new);
     for ((i, item), source) in new.items.iter().enumerate().zip(sources) {
+        // An item in place with equal dynamics sends nothing.
+        if matches!(source, Source::At) && old.items.get(i).is_some_and(|o| o.dyns == item.dyns) {
+            continue;
+        }
         let entry_mark = msg.out.len();
         let was_first = kf;
         write_index_key(&mut msg.out, &mut kf, i);

@@ -54,20 +54,8 @@ pub fn write_name_key(out: &mut String, first: &mut bool, key: &str) {
 }
 
 /// Appends a decimal number.
-pub fn push_usize(out: &mut String, mut n: usize) {
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    for &b in &buf[i..] {
-        out.push(b as char);
-    }
+pub fn push_usize(out: &mut String, n: usize) {
+    out.push_str(itoa::Buffer::new().format(n));
 }
 
 #[cfg(test)]
