@@ -479,3 +479,72 @@ mod tracking {
         assert_eq!(tree, new.render_tree().unwrap());
     }
 }
+
+/// Comparisons evaluated by the generated code (integers of both signs,
+/// strings) agree with the interpreter, errors included.
+mod compare {
+    use super::*;
+    use livetemplate::LiveTemplate;
+
+    const SRC: &str = r#"{{if eq .N 1}}a{{end}}{{if lt .U .N}}b{{end}}{{if eq .S "x"}}c{{end}}{{if ge .N -2}}d{{end}}{{if ne .S .T}}e{{end}}{{if gt .S .T}}f{{end}}{{if le .U 3}}g{{end}}{{if eq .N .U}}h{{end}}"#;
+
+    #[derive(LiveTemplate, Clone, PartialEq, Debug)]
+    #[template(
+        source = r#"{{if eq .N 1}}a{{end}}{{if lt .U .N}}b{{end}}{{if eq .S "x"}}c{{end}}{{if ge .N -2}}d{{end}}{{if ne .S .T}}e{{end}}{{if gt .S .T}}f{{end}}{{if le .U 3}}g{{end}}{{if eq .N .U}}h{{end}}"#
+    )]
+    pub struct Cmp {
+        pub n: i32,
+        pub u: u64,
+        pub s: String,
+        pub t: String,
+    }
+
+    #[derive(LiveTemplate, Clone, PartialEq, Debug)]
+    #[template(source = r#"{{if eq .N 1.0}}float{{end}}{{if eq .S 1}}mixed{{end}}"#)]
+    pub struct Bad {
+        pub n: i32,
+        pub s: String,
+    }
+
+    fn program(name: &str, src: &str) -> Program {
+        let mut t = Template::new(name, Mode::Html);
+        t.parse(src).unwrap();
+        Program::new(t.compile(name).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn typed_comparisons_agree() {
+        let p = program("Cmp", SRC);
+        for n in [-3, -1, 0, 1, 2, 7] {
+            for u in [0u64, 1, 3, 7, u64::MAX] {
+                for (s, t) in [("x", "y"), ("y", "x"), ("x", "x"), ("", "a")] {
+                    let v = Cmp {
+                        n,
+                        u,
+                        s: s.into(),
+                        t: t.into(),
+                    };
+                    assert_eq!(
+                        v.render().unwrap(),
+                        p.render_html(&v.to_value()).unwrap(),
+                        "{v:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn incompatible_comparisons_fail_like_go() {
+        let src = r#"{{if eq .N 1.0}}float{{end}}{{if eq .S 1}}mixed{{end}}"#;
+        let p = program("Bad", src);
+        let v = Bad {
+            n: 1,
+            s: "1".into(),
+        };
+        let typed = v.render().unwrap_err();
+        let dynamic = p.render_html(&v.to_value()).unwrap_err();
+        assert_eq!(typed.message, dynamic.message);
+        assert!(typed.message.contains("incompatible types for comparison"));
+    }
+}

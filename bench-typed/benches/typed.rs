@@ -85,9 +85,9 @@ mod ask {
 }
 
 mod sail {
-    use sailfish::TemplateSimple;
+    use sailfish::Template;
 
-    #[derive(TemplateSimple)]
+    #[derive(Template)]
     #[template(path = "sailfish/big-table.stpl")]
     pub struct BigTable {
         pub table: Vec<Vec<usize>>,
@@ -98,7 +98,7 @@ mod sail {
         pub score: u8,
     }
 
-    #[derive(TemplateSimple)]
+    #[derive(Template)]
     #[template(path = "sailfish/teams.stpl")]
     pub struct Teams {
         pub year: u16,
@@ -121,39 +121,25 @@ fn teams() -> Vec<(String, u8)> {
 
 fn big_table(c: &mut Criterion) {
     use askama::Template as _;
-    use sailfish::TemplateSimple as _;
+    use sailfish::Template as _;
     let mut g = c.benchmark_group("big-table");
     let lt_t = lt::BigTable { table: table() };
+    let a = ask::BigTable { table: table() };
+    let s = sail::BigTable { table: table() };
     let expected = lt_t.render().unwrap();
-    assert_eq!(ask::BigTable { table: table() }.render().unwrap(), expected);
-    assert_eq!(
-        sail::BigTable { table: table() }.render_once().unwrap(),
-        expected
-    );
+    assert_eq!(a.render().unwrap(), expected);
+    assert_eq!(s.render().unwrap(), expected);
     g.bench_function("livetemplate", |b| {
         b.iter(|| black_box(&lt_t).render().unwrap())
     });
-    let a = ask::BigTable { table: table() };
     g.bench_function("askama", |b| b.iter(|| black_box(&a).render().unwrap()));
-    g.bench_function("sailfish", |b| {
-        b.iter(|| {
-            sail::BigTable {
-                table: black_box(&lt_t).table.clone(),
-            }
-            .render_once()
-            .unwrap()
-        })
-    });
-    // sailfish's render_once consumes the data: the clone is measured alone too.
-    g.bench_function("sailfish-clone-only", |b| {
-        b.iter(|| black_box(&lt_t).table.clone())
-    });
+    g.bench_function("sailfish", |b| b.iter(|| black_box(&s).render().unwrap()));
     g.finish();
 }
 
 fn teams_bench(c: &mut Criterion) {
     use askama::Template as _;
-    use sailfish::TemplateSimple as _;
+    use sailfish::Template as _;
     let mut g = c.benchmark_group("teams");
     let lt_t = lt::Teams {
         year: 2015,
@@ -169,7 +155,7 @@ fn teams_bench(c: &mut Criterion) {
             .map(|(name, score)| ask::Team { name, score })
             .collect(),
     };
-    let mk_sail = || sail::Teams {
+    let s = sail::Teams {
         year: 2015,
         teams: teams()
             .into_iter()
@@ -178,18 +164,12 @@ fn teams_bench(c: &mut Criterion) {
     };
     let expected = lt_t.render().unwrap();
     assert_eq!(a.render().unwrap(), expected);
-    assert_eq!(mk_sail().render_once().unwrap(), expected);
+    assert_eq!(s.render().unwrap(), expected);
     g.bench_function("livetemplate", |b| {
         b.iter(|| black_box(&lt_t).render().unwrap())
     });
     g.bench_function("askama", |b| b.iter(|| black_box(&a).render().unwrap()));
-    g.bench_function("sailfish", |b| {
-        b.iter_batched(
-            mk_sail,
-            |s| s.render_once().unwrap(),
-            criterion::BatchSize::SmallInput,
-        )
-    });
+    g.bench_function("sailfish", |b| b.iter(|| black_box(&s).render().unwrap()));
     g.finish();
 }
 

@@ -433,16 +433,81 @@ impl<'a> Gen<'a> {
         if !arity_ok || !pipe.decl.is_empty() {
             return fallback;
         }
+        let general = self.compare_values(scope, name, args, &fallback);
+        // Two integers or two strings: compared directly (Go compares
+        // integers of either sign by value, strings bytewise).
+        if let [a, b] = args
+            && let (Some((ai, as_)), Some((bi, bs))) = (
+                self.compare_operand(scope, a),
+                self.compare_operand(scope, b),
+            )
+        {
+            let op = match name.as_str() {
+                "eq" => quote!(==),
+                "ne" => quote!(!=),
+                "lt" => quote!(<),
+                "le" => quote!(<=),
+                "gt" => quote!(>),
+                _ => quote!(>=),
+            };
+            return quote!(match (#ai, #bi) {
+                (#t::rt::Some(x), #t::rt::Some(y)) => #t::rt::Some(#t::rt::Value::Bool(x #op y)),
+                _ => match (#as_, #bs) {
+                    (#t::rt::Some(x), #t::rt::Some(y)) => #t::rt::Some(#t::rt::Value::Bool(x #op y)),
+                    _ => #general,
+                },
+            });
+        }
+        general
+    }
+
+    /// An operand of a typed comparison: expressions of types
+    /// `Option<i128>` (its integer) and `Option<&str>` (its string).
+    fn compare_operand(&mut self, scope: &Scope, a: &Arg) -> Option<(TokenStream, TokenStream)> {
+        let t = t();
+        match a {
+            Arg::Number(n) if decimal_int(&n.text) => {
+                let i = n.int? as i128;
+                Some((quote!(#t::rt::Some(#i)), quote!(#t::rt::None::<&str>)))
+            }
+            Arg::String { value, .. } => {
+                Some((quote!(#t::rt::None::<i128>), quote!(#t::rt::Some(#value))))
+            }
+            other => match self.chain(scope, other) {
+                Some(Val::Typed { expr, .. }) => Some((
+                    quote!(#t::GoValue::go_int(#expr)),
+                    quote!(#t::GoValue::go_str(#expr)),
+                )),
+                _ => None,
+            },
+        }
+    }
+
+    /// [`Gen::eval`] of a comparison through `Value`s and the core's
+    /// comparison functions (the interpreter for errors and pointers).
+    fn compare_values(
+        &mut self,
+        scope: &Scope,
+        name: &str,
+        args: &[Arg],
+        fallback: &TokenStream,
+    ) -> TokenStream {
+        let t = t();
         let mut vals = Vec::new();
         for a in args {
             let v = match a {
                 Arg::Number(n) if n.complex.is_none() => {
-                    if let Some(i) = n.int {
+                    // Go takes `1.0`, `1e3`, `0x1p4` as floats even when
+                    // integral, and `'a'` as a rune: only plain decimal
+                    // integers are ints here.
+                    if let Some(i) = n.int.filter(|_| decimal_int(&n.text)) {
                         quote!(#t::rt::Value::Int(#i))
+                    } else if n.int.is_some() {
+                        return fallback.clone();
                     } else if let Some(f) = n.float {
                         quote!(#t::rt::Value::Float(#f))
                     } else {
-                        return fallback;
+                        return fallback.clone();
                     }
                 }
                 Arg::String { value, .. } => quote!(#t::rt::Value::str(#value)),
@@ -450,7 +515,7 @@ impl<'a> Gen<'a> {
                 other => match self.chain(scope, other) {
                     Some(Val::Typed { expr, .. }) => quote!(#t::GoValue::to_value(#expr)),
                     Some(Val::Dyn(e)) => quote!(#t::rt::Clone::clone(#e)),
-                    None => return fallback,
+                    None => return fallback.clone(),
                 },
             };
             vals.push(v);
@@ -1118,6 +1183,14 @@ impl<'a> Gen<'a> {
             }
         }
     }
+}
+
+/// Whether a number literal is a plain decimal integer (`12`, `-3`, `1_000`).
+fn decimal_int(text: &str) -> bool {
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+    !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit() || b == b'_')
+        && !(digits.len() > 1 && digits.starts_with('0'))
 }
 
 /// Root fields a slot reads (Go names), or `None` when it must always be re-evaluated.

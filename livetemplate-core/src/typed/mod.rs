@@ -107,6 +107,19 @@ pub trait GoValue {
     fn go_len(&self) -> Option<usize> {
         None
     }
+
+    /// The value of a Go integer (signed or unsigned kind), for typed
+    /// comparisons (`eq`, `lt`, ... compare integers of both signs by
+    /// value); `None` for anything else.
+    fn go_int(&self) -> Option<i128> {
+        None
+    }
+
+    /// The value of a plain Go string, for typed comparisons; `None` for
+    /// anything else.
+    fn go_str(&self) -> Option<&str> {
+        None
+    }
 }
 
 impl<T: GoValue + ?Sized> GoValue for &T {
@@ -135,6 +148,12 @@ impl<T: GoValue + ?Sized> GoValue for &T {
     fn go_len(&self) -> Option<usize> {
         (**self).go_len()
     }
+    fn go_int(&self) -> Option<i128> {
+        (**self).go_int()
+    }
+    fn go_str(&self) -> Option<&str> {
+        (**self).go_str()
+    }
 }
 
 impl<T: GoValue + ?Sized> GoValue for Box<T> {
@@ -157,6 +176,12 @@ impl<T: GoValue + ?Sized> GoValue for Box<T> {
     fn go_len(&self) -> Option<usize> {
         (**self).go_len()
     }
+    fn go_int(&self) -> Option<i128> {
+        (**self).go_int()
+    }
+    fn go_str(&self) -> Option<&str> {
+        (**self).go_str()
+    }
 }
 
 impl<T: GoValue + ?Sized> GoValue for Arc<T> {
@@ -178,6 +203,12 @@ impl<T: GoValue + ?Sized> GoValue for Arc<T> {
     }
     fn go_len(&self) -> Option<usize> {
         (**self).go_len()
+    }
+    fn go_int(&self) -> Option<i128> {
+        (**self).go_int()
+    }
+    fn go_str(&self) -> Option<&str> {
+        (**self).go_str()
     }
 }
 
@@ -213,10 +244,32 @@ macro_rules! go_int {
             }
             #[inline]
             fn write_html(&self, out: &mut String, _: &[Escaper]) {
-                out.push_str(itoa::Buffer::new().format(*self));
+                #[allow(unused_comparisons)]
+                if *self >= 0 && (*self as u64) < 1000 {
+                    push_small(out, *self as u32);
+                } else {
+                    out.push_str(itoa::Buffer::new().format(*self));
+                }
+            }
+            fn go_int(&self) -> Option<i128> {
+                Some(*self as i128)
             }
         }
     )*};
+}
+
+/// Appends `n` (below 1000) in decimal, digit by digit (cheaper than
+/// formatting and copying a slice for the small numbers tables are full of).
+#[inline]
+fn push_small(out: &mut String, n: u32) {
+    let digit = |d: u32| char::from(b'0' + (d % 10) as u8);
+    if n >= 100 {
+        out.push(digit(n / 100));
+    }
+    if n >= 10 {
+        out.push(digit(n / 10));
+    }
+    out.push(digit(n));
 }
 
 go_int! {
@@ -314,6 +367,9 @@ impl GoValue for str {
     fn go_len(&self) -> Option<usize> {
         Some(self.len())
     }
+    fn go_str(&self) -> Option<&str> {
+        Some(self)
+    }
 }
 
 impl GoValue for String {
@@ -340,6 +396,9 @@ impl GoValue for String {
     }
     fn go_len(&self) -> Option<usize> {
         Some(self.len())
+    }
+    fn go_str(&self) -> Option<&str> {
+        Some(self)
     }
 }
 
