@@ -28,10 +28,26 @@ pub struct BigTable {
     pub table: Vec<Vec<usize>>,
 }
 
+#[derive(sailfish::Template)]
+#[template(path = "sailfish/big-table.stpl")]
+pub struct SailTable {
+    pub table: Vec<Vec<usize>>,
+}
+
 fn main() {
     let what = std::env::args().nth(1).unwrap_or_default();
     let n: usize = std::env::args().nth(2).and_then(|s| s.parse().ok()).unwrap_or(1000);
     match what.as_str() {
+        "teams" => println!("{}", teams(n)),
+        "sail" => {
+            use sailfish::Template as _;
+            let t = SailTable { table: (0..100).map(|_| (0..100).collect()).collect() };
+            let mut total = 0;
+            for _ in 0..n {
+                total += t.render().unwrap().len();
+            }
+            println!("{total}");
+        }
         "table" => {
             let t = BigTable { table: (0..100).map(|_| (0..100).collect()).collect() };
             let mut total = 0;
@@ -65,4 +81,34 @@ fn main() {
             println!("{total}");
         }
     }
+}
+
+#[derive(GoValue, Clone, PartialEq)]
+pub struct Team {
+    pub name: String,
+    pub score: u8,
+}
+
+#[derive(LiveTemplate)]
+#[template(
+    source = r#"<html><head><title>{{.Year}}</title></head><body><h1>CSL {{.Year}}</h1><ul>{{range $i, $t := .Teams}}<li class="{{if eq $i 0}}champion{{end}}"><b>{{$t.Name}}</b>: {{$t.Score}}</li>{{end}}</ul></body></html>"#
+)]
+pub struct Teams {
+    pub year: u16,
+    pub teams: Vec<Team>,
+}
+
+pub fn teams(n: usize) -> usize {
+    let t = Teams {
+        year: 2015,
+        teams: [("Jiangsu", 43), ("Beijing", 27), ("Guangzhou", 22), ("Shandong", 12)]
+            .into_iter()
+            .map(|(name, score)| Team { name: name.into(), score })
+            .collect(),
+    };
+    let mut total = 0;
+    for _ in 0..n {
+        total += t.render().unwrap().len();
+    }
+    total
 }

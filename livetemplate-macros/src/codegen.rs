@@ -138,6 +138,9 @@ struct Emit<'x> {
     out: &'x TokenStream,
     dyns: &'x Ident,
     diff: bool,
+    /// HTML without the block's first and last statics (a loop body whose
+    /// statics are written around it, merged between iterations).
+    trim: bool,
 }
 
 struct Gen<'a> {
@@ -433,32 +436,51 @@ impl<'a> Gen<'a> {
         if !arity_ok || !pipe.decl.is_empty() {
             return fallback;
         }
-        let general = self.compare_values(scope, name, args, &fallback);
-        // Two integers or two strings: compared directly (Go compares
-        // integers of either sign by value, strings bytewise).
-        if let [a, b] = args
-            && let (Some((ai, as_)), Some((bi, bs))) = (
-                self.compare_operand(scope, a),
-                self.compare_operand(scope, b),
-            )
-        {
-            let op = match name.as_str() {
-                "eq" => quote!(==),
-                "ne" => quote!(!=),
-                "lt" => quote!(<),
-                "le" => quote!(<=),
-                "gt" => quote!(>),
-                _ => quote!(>=),
-            };
-            return quote!(match (#ai, #bi) {
-                (#t::rt::Some(x), #t::rt::Some(y)) => #t::rt::Some(#t::rt::Value::Bool(x #op y)),
-                _ => match (#as_, #bs) {
-                    (#t::rt::Some(x), #t::rt::Some(y)) => #t::rt::Some(#t::rt::Value::Bool(x #op y)),
-                    _ => #general,
-                },
-            });
+        if let Some(b) = self.compare_bool(scope, loc, pipe) {
+            return quote!(#t::rt::Some(#t::rt::Value::Bool(#b)));
         }
-        general
+        self.compare_values(scope, name, args, &fallback)
+    }
+
+    /// A `bool` expression for a comparison of two integers or two strings
+    /// (typed fields or literals), compared directly (Go compares integers
+    /// of either sign by value, strings bytewise); other operand values go
+    /// through [`Gen::compare_values`]. `None` when the pipeline is not
+    /// such a comparison.
+    fn compare_bool(&mut self, scope: &Scope, loc: &Loc, pipe: &Pipeline) -> Option<TokenStream> {
+        let t = t();
+        let [cmd] = pipe.cmds.as_slice() else {
+            return None;
+        };
+        let Some((Arg::Identifier { name, .. }, args)) = cmd.args.split_first() else {
+            return None;
+        };
+        if !pipe.decl.is_empty() || pipe.is_assign {
+            return None;
+        }
+        let op = match name.as_str() {
+            "eq" => quote!(==),
+            "ne" => quote!(!=),
+            "lt" => quote!(<),
+            "le" => quote!(<=),
+            "gt" => quote!(>),
+            "ge" => quote!(>=),
+            _ => return None,
+        };
+        let [a, b] = args else {
+            return None;
+        };
+        let (ai, as_) = self.compare_operand(scope, a)?;
+        let (bi, bs) = self.compare_operand(scope, b)?;
+        let fallback = self.fallback(scope, loc, pipe);
+        let general = self.compare_values(scope, name, args, &fallback);
+        Some(quote!(match (#ai, #bi) {
+            (#t::rt::Some(x), #t::rt::Some(y)) => x #op y,
+            _ => match (#as_, #bs) {
+                (#t::rt::Some(x), #t::rt::Some(y)) => x #op y,
+                _ => #t::value_truth((#general).as_ref()),
+            },
+        }))
     }
 
     /// An operand of a typed comparison: expressions of types
@@ -663,6 +685,18 @@ impl<'a> Gen<'a> {
         out: &TokenStream,
         diff: bool,
     ) -> (Vec<TokenStream>, Ident) {
+        self.block_stmts_trim(id, scope, tree, out, diff, false)
+    }
+
+    fn block_stmts_trim(
+        &mut self,
+        id: usize,
+        scope: &Scope,
+        tree: bool,
+        out: &TokenStream,
+        diff: bool,
+        trim: bool,
+    ) -> (Vec<TokenStream>, Ident) {
         let blocks = self.blocks;
         let block = &blocks[id];
         let mut scope = scope.clone();
@@ -674,6 +708,7 @@ impl<'a> Gen<'a> {
             out,
             dyns: &dyns,
             diff,
+            trim,
         };
         let mut root_vars = BTreeSet::new();
         self.ops(
@@ -687,7 +722,7 @@ impl<'a> Gen<'a> {
             &mut root_vars,
         );
         let part: &str = &block.statics.parts[slot];
-        if !tree && !part.is_empty() {
+        if !tree && !part.is_empty() && !trim {
             stmts.push(quote!(#out.push_str(#part);));
         }
         (stmts, dyns)
@@ -727,7 +762,8 @@ impl<'a> Gen<'a> {
                 }
                 Op::Slot(s) => {
                     let part: &str = &statics.parts[*slot];
-                    if !e.tree && !part.is_empty() {
+                    let trimmed = e.trim && *slot == 0;
+                    if !e.tree && !part.is_empty() && !trimmed {
                         let out = e.out;
                         stmts.push(quote!(#out.push_str(#part);));
                     }
@@ -812,6 +848,9 @@ impl<'a> Gen<'a> {
     ) -> (TokenStream, TokenStream, Option<Val>) {
         let t = t();
         self.check_pipe(&b.pipe);
+        if !is_with && let Some(cond) = self.compare_bool(scope, loc, &b.pipe) {
+            return (quote!(), quote!(if #cond), None);
+        }
         let (pre, v) = self.bind(scope, loc, &b.pipe);
         self.declare(scope, &b.pipe, &v);
         let (head, dot) = match (&v, is_with) {
@@ -993,18 +1032,37 @@ impl<'a> Gen<'a> {
                 }
                 let mut sc = scope.clone();
                 let (pre, head, inner) = self.range_head(&mut sc, loc, node);
-                let bd = self.block(*body, &inner, false, out);
-                match otherwise {
+                let parts = &blocks[*body].statics.parts;
+                let (first, last) = (&*parts[0], &*parts[parts.len() - 1]);
+                let ran = self.fresh("ran");
+                let el = match otherwise {
                     Some(e) => {
-                        let ran = self.fresh("ran");
                         let el = self.block(*e, &sc, false, out);
-                        quote!({ #pre let mut #ran = false; #head { #ran = true; #bd } if !#ran #el })
+                        quote!(if !#ran #el)
                     }
-                    None => {
-                        let _ = blocks;
-                        quote!({ #pre #head #bd })
-                    }
+                    None => quote!(),
+                };
+                if parts.len() > 1 && !first.is_empty() && !last.is_empty() {
+                    // The body's last and first statics meet between two
+                    // iterations: written as one constant.
+                    let joined = format!("{last}{first}");
+                    let (stmts, _) = self.block_stmts_trim(*body, &inner, false, out, false, true);
+                    return quote!({
+                        #pre
+                        let mut #ran = false;
+                        #head {
+                            if #ran { #out.push_str(#joined); } else { #ran = true; #out.push_str(#first); }
+                            #(#stmts)*
+                        }
+                        if #ran { #out.push_str(#last); }
+                        #el
+                    });
                 }
+                let bd = self.block(*body, &inner, false, out);
+                if otherwise.is_none() {
+                    return quote!({ #pre #head #bd });
+                }
+                quote!({ #pre let mut #ran = false; #head { #ran = true; #bd } #el })
             }
             Slot::Call {
                 node,
@@ -1458,7 +1516,7 @@ fn derive_inner(input: &DeriveInput) -> Result<TokenStream, Vec<syn::Error>> {
                 }
             }
         }
-        #[allow(unused_variables, unused_mut, clippy::all)]
+        #[allow(unused_variables, unused_mut, unused_assignments, clippy::all)]
         impl #ig #t::LiveTemplate for #name #tg #wc {
             const NAME: &'static str = #name_lit;
             const SIZE_HINT: usize = #size_hint;

@@ -78,6 +78,15 @@ pub fn apply_chain_str_into(out: &mut String, chain: &[Escaper], s: &str) {
     }
 }
 
+/// Appends the plain string `s` escaped as `_html_template_htmlescaper`
+/// (and the attribute and RCDATA escapers, which treat plain strings the
+/// same) does: [`apply_chain_str_into`] for a one-escaper HTML chain, with
+/// no dispatch on the chain (the typed templates' fast path).
+#[inline]
+pub fn html_escape_str_into(out: &mut String, s: &str) {
+    html::html_replace_append(out, s, html::Table::Html)
+}
+
 /// Runs `value` through `chain` like Go's rewritten pipeline
 /// `value | e1 | e2 ...`: the first escaper sees the typed value (so
 /// `template.HTML` etc. are honoured), later ones the previous output as a

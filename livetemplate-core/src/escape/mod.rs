@@ -17,7 +17,9 @@ mod url;
 
 pub use content::eval_args;
 pub use context::{Attr, Context, Delim, Element, JsCtx, State, UrlPart};
-pub use escaper::{Escaper, apply_chain, apply_chain_into, apply_chain_str_into};
+pub use escaper::{
+    Escaper, apply_chain, apply_chain_into, apply_chain_str_into, html_escape_str_into,
+};
 pub use pass::{action_string, escape_set, explain, is_derived_name};
 pub use transition::context_after;
 

@@ -245,7 +245,7 @@ macro_rules! go_int {
             #[inline]
             fn write_html(&self, out: &mut String, _: &[Escaper]) {
                 #[allow(unused_comparisons)]
-                if *self >= 0 && (*self as u64) < 1000 {
+                if *self >= 0 && (*self as u64) < 10_000 {
                     push_small(out, *self as u32);
                 } else {
                     out.push_str(itoa::Buffer::new().format(*self));
@@ -258,18 +258,33 @@ macro_rules! go_int {
     )*};
 }
 
-/// Appends `n` (below 1000) in decimal, digit by digit (cheaper than
-/// formatting and copying a slice for the small numbers tables are full of).
-#[inline]
+/// Appends `n` (below 10000) in decimal, one byte at a time from a table of
+/// digit pairs (cheaper than formatting and copying a slice for the small
+/// numbers tables are full of).
+#[inline(always)]
 fn push_small(out: &mut String, n: u32) {
-    let digit = |d: u32| char::from(b'0' + (d % 10) as u8);
-    if n >= 100 {
-        out.push(digit(n / 100));
+    const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+        2021222324252627282930313233343536373839\
+        4041424344454647484950515253545556575859\
+        6061626364656667686970717273747576777879\
+        8081828384858687888990919293949596979899";
+    let ascii = |b: u8| char::from(b & 0x7f);
+    let pair = |out: &mut String, p: usize| {
+        out.push(ascii(PAIRS[2 * p]));
+        out.push(ascii(PAIRS[2 * p + 1]));
+    };
+    match n {
+        0..=9 => out.push(ascii(b'0' + n as u8)),
+        10..=99 => pair(out, n as usize),
+        100..=999 => {
+            out.push(ascii(b'0' + (n / 100) as u8));
+            pair(out, (n % 100) as usize);
+        }
+        _ => {
+            pair(out, (n / 100 % 100) as usize);
+            pair(out, (n % 100) as usize);
+        }
     }
-    if n >= 10 {
-        out.push(digit(n / 10));
-    }
-    out.push(digit(n));
 }
 
 go_int! {
@@ -362,7 +377,7 @@ impl GoValue for str {
     #[inline]
     fn write_html(&self, out: &mut String, _: &[Escaper]) {
         // The three HTML escapers share one table for plain strings.
-        apply_chain_str_into(out, &[Escaper::HtmlEscaper], self)
+        crate::escape::html_escape_str_into(out, self)
     }
     fn go_len(&self) -> Option<usize> {
         Some(self.len())
@@ -392,7 +407,7 @@ impl GoValue for String {
     #[inline]
     fn write_html(&self, out: &mut String, _: &[Escaper]) {
         // The three HTML escapers share one table for plain strings.
-        apply_chain_str_into(out, &[Escaper::HtmlEscaper], self)
+        crate::escape::html_escape_str_into(out, self)
     }
     fn go_len(&self) -> Option<usize> {
         Some(self.len())
