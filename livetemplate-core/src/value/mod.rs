@@ -257,7 +257,9 @@ impl StructType {
 
     /// Index of the field called `name`.
     pub fn field_index(&self, name: &str) -> Option<usize> {
-        self.fields.iter().position(|(n, _)| n == name)
+        self.fields
+            .iter()
+            .position(|(n, _)| crate::bytes::str_eq(n, name))
     }
 }
 
@@ -301,7 +303,7 @@ impl MapValue {
     pub fn get_str(&self, key: &str) -> Option<&Value> {
         self.entries
             .binary_search_by(|(k, _)| match k {
-                Value::String(s) => s.as_bytes().cmp(key.as_bytes()),
+                Value::String(s) => crate::bytes::cmp(s.as_bytes(), key.as_bytes()),
                 other => order::rank(other).cmp(&order::STRING_RANK),
             })
             .ok()
