@@ -35,20 +35,23 @@ pub(crate) fn str_eq(a: &str, b: &str) -> bool {
 /// `a.cmp(b)` (lexicographic byte order).
 #[inline]
 pub(crate) fn cmp(a: &[u8], b: &[u8]) -> Ordering {
-    let (mut ca, mut cb) = (a.chunks_exact(8), b.chunks_exact(8));
-    for (x, y) in (&mut ca).zip(&mut cb) {
+    let n = a.len().min(b.len());
+    let (a0, b0) = (&a[..n], &b[..n]);
+    let mut i = 0;
+    while i + 8 <= n {
         // Big-endian words compare like their bytes.
-        let (x, y) = (u64::from_be_bytes(arr(x)), u64::from_be_bytes(arr(y)));
+        let x = u64::from_be_bytes(arr(&a0[i..i + 8]));
+        let y = u64::from_be_bytes(arr(&b0[i..i + 8]));
         if x != y {
             return x.cmp(&y);
         }
+        i += 8;
     }
-    // Fewer than eight bytes left in the shorter one: finish bytewise.
-    let done = a.len().min(b.len()) / 8 * 8;
-    for (x, y) in a[done..].iter().zip(&b[done..]) {
-        if x != y {
-            return x.cmp(y);
+    while i < n {
+        if a0[i] != b0[i] {
+            return a0[i].cmp(&b0[i]);
         }
+        i += 1;
     }
     a.len().cmp(&b.len())
 }
