@@ -11,19 +11,45 @@ use std::cmp::Ordering;
 /// Whether `a` and `b` are equal.
 #[inline]
 pub(crate) fn eq(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
+    let n = a.len();
+    if n != b.len() {
         return false;
     }
-    let (mut ca, mut cb) = (a.chunks_exact(8), b.chunks_exact(8));
-    for (x, y) in (&mut ca).zip(&mut cb) {
-        if word(x) != word(y) {
+    let b = &b[..n];
+    // Short strings: two overlapping loads cover every length without a
+    // byte loop.
+    if n < 8 {
+        return if n >= 4 {
+            u32_at(a, 0) == u32_at(b, 0) && u32_at(a, n - 4) == u32_at(b, n - 4)
+        } else if n >= 2 {
+            u16_at(a, 0) == u16_at(b, 0) && u16_at(a, n - 2) == u16_at(b, n - 2)
+        } else {
+            a == b
+        };
+    }
+    let mut i = 0;
+    while i + 8 <= n {
+        if word(&a[i..i + 8]) != word(&b[i..i + 8]) {
             return false;
         }
+        i += 8;
     }
-    ca.remainder()
-        .iter()
-        .zip(cb.remainder())
-        .all(|(x, y)| x == y)
+    // The last, overlapping word covers the tail.
+    i == n || word(&a[n - 8..]) == word(&b[n - 8..])
+}
+
+#[inline]
+fn u32_at(x: &[u8], i: usize) -> u32 {
+    let mut w = [0u8; 4];
+    w.copy_from_slice(&x[i..i + 4]);
+    u32::from_ne_bytes(w)
+}
+
+#[inline]
+fn u16_at(x: &[u8], i: usize) -> u16 {
+    let mut w = [0u8; 2];
+    w.copy_from_slice(&x[i..i + 2]);
+    u16::from_ne_bytes(w)
 }
 
 /// Whether the strings `a` and `b` are equal.
@@ -94,6 +120,17 @@ mod tests {
             for b in &samples {
                 assert_eq!(eq(a, b), a == b, "{a:?} {b:?}");
                 assert_eq!(cmp(a, b), a.cmp(b), "{a:?} {b:?}");
+            }
+        }
+        // Every length up to 40, equal and differing at each position.
+        for n in 0..40usize {
+            let a: Vec<u8> = (0..n as u8).collect();
+            assert!(eq(&a, &a.clone()));
+            for i in 0..n {
+                let mut b = a.clone();
+                b[i] ^= 0x80;
+                assert!(!eq(&a, &b), "{n} {i}");
+                assert_eq!(cmp(&a, &b), a.cmp(&b), "{n} {i}");
             }
         }
         assert!(str_eq("field", "field"));
