@@ -124,9 +124,9 @@ fn summary() {
             }),
         },
     ];
-    let best = core_util::best_times(&mut ops, 30);
+    let best = core_util::best_times(&mut ops, 60);
     println!(
-        "\n10 KB page (template {} B, output {} B = {kb:.1} KB)\n\n| operation | best of 30 rounds | per KB | target |\n| --- | ---: | ---: | --- |",
+        "\n10 KB page (template {} B, output {} B = {kb:.1} KB)\n\n| operation | best of 60 rounds | per KB | target |\n| --- | ---: | ---: | --- |",
         SOURCE.len(),
         EXPECTED.len()
     );

@@ -34,9 +34,9 @@ fn calibrate(f: &mut dyn FnMut(), target: Duration) -> u32 {
 }
 
 /// Best time per call in ns of each op over `rounds` interleaved rounds of
-/// ~5 ms batches.
+/// ~2 ms batches.
 pub fn best_times(ops: &mut [Op<'_>], rounds: usize) -> Vec<f64> {
-    let batch = Duration::from_millis(5);
+    let batch = Duration::from_millis(2);
     let ns: Vec<u32> = ops
         .iter_mut()
         .map(|op| calibrate(&mut op.f, batch))
@@ -67,8 +67,8 @@ pub fn fmt_ns(ns: f64) -> String {
 
 /// Times `ops` and prints a Markdown table (operation, best time, target).
 pub fn summary(title: &str, ops: &mut [Op<'_>]) {
-    let best = best_times(ops, 30);
-    println!("\n{title}\n\n| operation | best of 30 rounds | target |\n| --- | ---: | --- |");
+    let best = best_times(ops, 60);
+    println!("\n{title}\n\n| operation | best of 60 rounds | target |\n| --- | ---: | --- |");
     for (op, t) in ops.iter().zip(best) {
         println!("| {} | {} | {} |", op.name, fmt_ns(t), op.target);
     }
