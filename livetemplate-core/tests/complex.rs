@@ -52,6 +52,17 @@ fn complex_constants_in_html_match_go() {
             "<style>p{x: {{1i}}}</style>",
             "<style>p{x: ZgotmplZ}</style>",
         ),
+        ("<a title={{1+2i}}>x</a>", "<a title=(1&#43;2i)>x</a>"),
+        (
+            "<script>var s = \"{{1i}}\"</script>",
+            "<script>var s = \"(0\\u002b1i)\"</script>",
+        ),
+        (
+            "<p data-x=\"{{1i}}\" onclick=\"x='{{1i}}'\" style=\"color: {{1i}}\">",
+            "<p data-x=\"(0&#43;1i)\" onclick=\"x='(0\\u002b1i)'\" style=\"color: ZgotmplZ\">",
+        ),
+        ("<a href=\"{{1i}}\">", "<a href=\"%280&#43;1i%29\">"),
+        ("<img srcset=\"{{1i}}\">", "<img srcset=\"%280&#43;1i%29\">"),
     ];
     for (src, want) in cases {
         let (direct, tree) = html(src);

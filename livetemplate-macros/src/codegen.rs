@@ -327,6 +327,73 @@ impl<'a> Gen<'a> {
         quote!(Self::__livetemplate_fallback()?.eval(#block, &[#(#path),*], #arm, &#dot, &#root, &[#(#vars),*])?)
     }
 
+    /// An expression of type `Option<Value>`: comparisons (`eq`, `ne`, `lt`,
+    /// `le`, `gt`, `ge`) of field chains and literals are evaluated here with
+    /// the core's comparison functions; anything else, and any comparison
+    /// error (for Go's exact message), by the interpreter.
+    fn eval(&mut self, scope: &Scope, loc: &Loc, pipe: &Pipeline) -> TokenStream {
+        let t = t();
+        let fallback = self.fallback(scope, loc, pipe);
+        let [cmd] = pipe.cmds.as_slice() else {
+            return fallback;
+        };
+        let Some((Arg::Identifier { name, .. }, args)) = cmd.args.split_first() else {
+            return fallback;
+        };
+        let arity_ok = match name.as_str() {
+            "eq" => args.len() >= 2,
+            "ne" | "lt" | "le" | "gt" | "ge" => args.len() == 2,
+            _ => false,
+        };
+        if !arity_ok || !pipe.decl.is_empty() {
+            return fallback;
+        }
+        let mut vals = Vec::new();
+        for a in args {
+            let v = match a {
+                Arg::Number(n) if n.complex.is_none() => {
+                    if let Some(i) = n.int {
+                        quote!(#t::rt::Value::Int(#i))
+                    } else if let Some(f) = n.float {
+                        quote!(#t::rt::Value::Float(#f))
+                    } else {
+                        return fallback;
+                    }
+                }
+                Arg::String { value, .. } => quote!(#t::rt::Value::str(#value)),
+                Arg::Bool(_, b) => quote!(#t::rt::Value::Bool(#b)),
+                other => match self.chain(scope, other) {
+                    Some(Val::Typed { expr, .. }) => quote!(#t::GoValue::to_value(#expr)),
+                    Some(Val::Dyn(e)) => quote!(#t::rt::Clone::clone(#e)),
+                    None => return fallback,
+                },
+            };
+            vals.push(v);
+        }
+        let ids: Vec<Ident> = (0..vals.len()).map(|_| self.fresh("a")).collect();
+        let first = &ids[0];
+        let rest = &ids[1..];
+        let f = format_ident!("{}", name);
+        let call = if name == "eq" {
+            quote!(#t::rt::compare::eq(#t::rt::Some(&#first), &[#(#t::rt::Some(&#rest)),*]))
+        } else {
+            let second = &ids[1];
+            quote!(#t::rt::compare::#f(#t::rt::Some(&#first), #t::rt::Some(&#second)))
+        };
+        quote!({
+            #(let #ids: #t::rt::Value = #vals;)*
+            // Pointers compare by identity: the interpreter sees the real ones.
+            if false #(|| #t::is_ptr(&#ids))* {
+                #fallback
+            } else {
+                match #call {
+                    #t::rt::Ok(b) => #t::rt::Some(#t::rt::Value::Bool(b)),
+                    #t::rt::Err(_) => #fallback,
+                }
+            }
+        })
+    }
+
     fn chain_tokens(escapers: &[livetemplate_core::escape::Escaper]) -> TokenStream {
         let t = t();
         let names = escapers
@@ -352,7 +419,7 @@ impl<'a> Gen<'a> {
         if let Some(Val::Typed { expr, .. }) = self.pipe_chain(scope, &a.pipe) {
             return quote!(#t::GoValue::write_escaped(#expr, #out, #chain););
         }
-        let v = self.fallback(scope, loc, &a.pipe);
+        let v = self.eval(scope, loc, &a.pipe);
         quote!(#t::write_value_escaped(#out, #chain, (#v).as_ref());)
     }
 
@@ -369,7 +436,7 @@ impl<'a> Gen<'a> {
                 },
             );
         }
-        let v = self.fallback(scope, loc, pipe);
+        let v = self.eval(scope, loc, pipe);
         (
             quote!(let #id: #t::rt::Value = match #v { #t::rt::Some(v) => v, #t::rt::None => #t::rt::Value::Nil };),
             Val::Dyn(quote!(&#id)),
@@ -613,7 +680,7 @@ impl<'a> Gen<'a> {
         let v = match self.pipe_chain(scope, &r.pipe) {
             Some(v) => v,
             None => {
-                let f = self.fallback(scope, loc, &r.pipe);
+                let f = self.eval(scope, loc, &r.pipe);
                 Val::Dyn(
                     quote!(&match #f { #t::rt::Some(v) => v, #t::rt::None => #t::rt::Value::Nil }),
                 )

@@ -37,6 +37,7 @@ use crate::wire::{self, Dyn, Rendered, Statics};
 #[doc(hidden)]
 pub mod rt {
     pub use crate::escape::Escaper;
+    pub use crate::funcs::compare;
     pub use crate::value::{StructType, Type, Value};
     pub use crate::wire::{Comprehension, Dyn, Item, Rendered, Statics};
     pub use std::boxed::Box;
@@ -791,4 +792,9 @@ impl<T: ?Sized> SameAny for &Same<'_, T> {
     fn same(&self) -> bool {
         false
     }
+}
+
+/// Whether `v` is a (non-nil) pointer.
+pub fn is_ptr(v: &Value) -> bool {
+    matches!(v, Value::Ptr(_))
 }

@@ -28,9 +28,9 @@ pub(super) fn rank(v: &Value) -> u8 {
 }
 
 /// A total order on map keys that agrees with Go's `fmtsort` wherever Go's
-/// order is defined: integers and floats numerically (NaN first), strings
-/// bytewise, `false` before `true`, structs field by field, nil before
-/// non-nil. Keys of different types (only possible in `map[interface {}]`)
+/// order is defined: integers and floats numerically (NaN first), complex
+/// numbers by real then imaginary part, strings bytewise, `false` before
+/// `true`, structs field by field, nil before non-nil. Keys of different types (only possible in `map[interface {}]`)
 /// are ordered by kind; Go orders those by type address, which is arbitrary.
 /// Non-nil pointers compare by pointee (Go: by address).
 pub fn compare_keys(a: &Value, b: &Value) -> Ordering {

@@ -207,6 +207,21 @@ fn key_order_is_fmtsort() {
     let mut out = String::new();
     crate::gofmt::write_value(&mut out, &m);
     assert_eq!(out, "map[NaN:2 -1:3 2:1]");
+    // Go 1.19: fmt.Println(map[complex128]int{1 + 2i: 1, 1 + 1i: 2, 5i: 3, -1 + 9i: 4}).
+    let m = Value::map(
+        Type::Complex,
+        Type::Int,
+        vec![
+            (Value::Complex(1.0, 2.0), Value::Int(1)),
+            (Value::Complex(1.0, 1.0), Value::Int(2)),
+            (Value::Complex(0.0, 5.0), Value::Int(3)),
+            (Value::Complex(-1.0, 9.0), Value::Int(4)),
+        ],
+    );
+    assert_eq!(m.to_string(), "map[(-1+9i):4 (0+5i):3 (1+1i):2 (1+2i):1]");
+    assert_eq!(m.type_of().to_string(), "map[complex128]int");
+    let s = Value::list(vec![Value::Complex(1.0, 0.0), Value::Complex(0.0, 2.0)]);
+    assert_eq!(s.to_string(), "[(1+0i) (0+2i)]");
     let m = Value::map(
         Type::Int,
         Type::Bool,
