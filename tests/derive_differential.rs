@@ -305,3 +305,177 @@ mod inline {
         );
     }
 }
+
+/// Per-item change tracking in `diff_from`: random edits of keyed and
+/// unkeyed lists (changes, duplicates, moves, inserts, removals, changes
+/// of root fields the items read) give the dynamic path's diffs exactly.
+mod tracking {
+    use super::*;
+    use livetemplate::{GoValue, LiveTemplate};
+
+    #[derive(GoValue, Clone, PartialEq, Debug)]
+    pub struct Row {
+        pub k: u8,
+        pub v: String,
+        pub w: i32,
+    }
+
+    const KEYED: &str = r#"<ul>{{range $i, $r := .Rows}}<li data-key="{{.K}}" class="{{$.Class}}">{{.V}}<b>{{.W}}</b>{{if .W}}+{{end}}</li>{{end}}</ul>{{len .Rows}}"#;
+    const UNKEYED: &str = r#"{{range .Rows}}<p>{{.V}}|{{.W}}|{{$.Class}}</p>{{else}}none{{end}}"#;
+    const OUTER_VAR: &str = r#"{{$c := .Class}}{{range .Rows}}<p>{{.V}} {{$c}}</p>{{end}}"#;
+
+    #[derive(LiveTemplate, Clone, PartialEq, Debug)]
+    #[template(
+        source = r#"<ul>{{range $i, $r := .Rows}}<li data-key="{{.K}}" class="{{$.Class}}">{{.V}}<b>{{.W}}</b>{{if .W}}+{{end}}</li>{{end}}</ul>{{len .Rows}}"#
+    )]
+    pub struct Keyed {
+        pub rows: Vec<Row>,
+        pub class: String,
+    }
+
+    #[derive(LiveTemplate, Clone, PartialEq, Debug)]
+    #[template(source = r#"{{range .Rows}}<p>{{.V}}|{{.W}}|{{$.Class}}</p>{{else}}none{{end}}"#)]
+    pub struct Unkeyed {
+        pub rows: Vec<Row>,
+        pub class: String,
+    }
+
+    #[derive(LiveTemplate, Clone, PartialEq, Debug)]
+    #[template(source = r#"{{$c := .Class}}{{range .Rows}}<p>{{.V}} {{$c}}</p>{{end}}"#)]
+    pub struct OuterVar {
+        pub rows: Vec<Row>,
+        pub class: String,
+    }
+
+    fn inline_program(src: &str) -> Program {
+        let mut t = Template::new("T", Mode::Html);
+        t.parse(src).unwrap();
+        Program::new(t.compile("T").unwrap()).unwrap()
+    }
+
+    /// A small deterministic generator (xorshift).
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self, n: u64) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0 % n
+        }
+    }
+
+    fn row(rng: &mut Rng) -> Row {
+        Row {
+            // Few keys and values, so duplicates and equal contents occur.
+            k: rng.next(6) as u8,
+            v: ["a", "b", "c", "<d>"][rng.next(4) as usize].to_string(),
+            w: rng.next(3) as i32,
+        }
+    }
+
+    fn edit(rows: &mut Vec<Row>, class: &mut String, rng: &mut Rng) {
+        for _ in 0..=rng.next(3) {
+            match rng.next(8) {
+                0 if !rows.is_empty() => {
+                    let i = rng.next(rows.len() as u64) as usize;
+                    rows[i] = row(rng);
+                }
+                1 => {
+                    let i = rng.next(rows.len() as u64 + 1) as usize;
+                    rows.insert(i, row(rng));
+                }
+                2 if !rows.is_empty() => {
+                    let i = rng.next(rows.len() as u64) as usize;
+                    rows.remove(i);
+                }
+                3 if rows.len() > 1 => {
+                    let i = rng.next(rows.len() as u64) as usize;
+                    let j = rng.next(rows.len() as u64) as usize;
+                    rows.swap(i, j);
+                }
+                4 if !rows.is_empty() => {
+                    let i = rng.next(rows.len() as u64) as usize;
+                    rows[i].w += 1;
+                }
+                5 => *class = ["x", "y"][rng.next(2) as usize].to_string(),
+                6 if rows.len() > 1 => {
+                    // An item takes another one's key (duplicate keys).
+                    let i = rng.next(rows.len() as u64) as usize;
+                    let j = rng.next(rows.len() as u64) as usize;
+                    rows[i].k = rows[j].k;
+                    rows[i].v = "dup".into();
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn run<T: LiveTemplate + GoValue + Clone + PartialEq>(
+        src: &str,
+        make: impl Fn(Vec<Row>, String) -> T,
+        seed: u64,
+    ) {
+        let p = inline_program(src);
+        let mut rng = Rng(seed);
+        let mut rows: Vec<Row> = (0..rng.next(8)).map(|_| row(&mut rng)).collect();
+        let mut class = "x".to_string();
+        let mut old = make(rows.clone(), class.clone());
+        let mut tree = old.render_tree().unwrap();
+        for step in 0..300 {
+            edit(&mut rows, &mut class, &mut rng);
+            let new = make(rows.clone(), class.clone());
+            let dold = p.render(&old.to_value()).unwrap();
+            let dnew = p.render(&new.to_value()).unwrap();
+            let got = new.diff_from(&old, &mut tree).unwrap();
+            assert_eq!(
+                got,
+                wire::diff(&dold, &dnew),
+                "seed {seed} step {step}: diff"
+            );
+            assert_eq!(tree, dnew, "seed {seed} step {step}: tree");
+            old = new;
+        }
+    }
+
+    #[test]
+    fn keyed_items_track() {
+        for seed in 1..=20 {
+            run(KEYED, |rows, class| Keyed { rows, class }, seed);
+        }
+    }
+
+    #[test]
+    fn unkeyed_items_track() {
+        for seed in 1..=20 {
+            run(UNKEYED, |rows, class| Unkeyed { rows, class }, seed);
+        }
+    }
+
+    #[test]
+    fn items_reading_outer_variables_are_evaluated_again() {
+        for seed in 1..=10 {
+            run(OUTER_VAR, |rows, class| OuterVar { rows, class }, seed);
+        }
+    }
+
+    #[test]
+    fn one_changed_item_sends_only_that_item() {
+        let rows: Vec<Row> = (0..20)
+            .map(|i| Row {
+                k: i,
+                v: format!("v{i}"),
+                w: 1,
+            })
+            .collect();
+        let old = Keyed {
+            rows: rows.clone(),
+            class: "x".into(),
+        };
+        let mut new = old.clone();
+        new.rows[7].v = "changed".into();
+        let mut tree = old.render_tree().unwrap();
+        let d = new.diff_from(&old, &mut tree).unwrap();
+        assert_eq!(d, r#"{"0":{"k":{"7":{"2":"changed"},"kc":20}}}"#);
+        assert_eq!(tree, new.render_tree().unwrap());
+    }
+}

@@ -122,6 +122,16 @@ impl Loc {
     }
 }
 
+/// Per-item change tracking of a root `range` slot in `diff_from`.
+struct Track {
+    /// The root slot's index.
+    index: usize,
+    /// The ranged value read from `old` (an expression that may use `?`).
+    old_expr: TokenStream,
+    /// Conditions (equal root fields) for the body to render the same.
+    conds: Vec<TokenStream>,
+}
+
 /// How a block's code is emitted.
 struct Emit<'x> {
     tree: bool,
@@ -140,6 +150,8 @@ struct Gen<'a> {
     errors: Vec<TemplateError>,
     counter: usize,
     calls: Vec<usize>,
+    /// Root fields compared by `diff_from`: (Rust field, variable).
+    same_fields: Vec<(Ident, Ident)>,
 }
 
 fn t() -> TokenStream {
@@ -198,6 +210,69 @@ impl<'a> Gen<'a> {
         let id = self.field(go_name, true, 0);
         self.errors.truncate(n);
         id
+    }
+
+    /// The variable of `diff_from` holding whether root field `.go_name`
+    /// is equal in `self` and `old` (each field is compared once).
+    fn same_var(&mut self, go_name: &str) -> Ident {
+        let id = self.field_quiet(go_name);
+        if let Some((_, v)) = self.same_fields.iter().find(|(f, _)| *f == id) {
+            return v.clone();
+        }
+        let v = format_ident!("__lt_same{}", self.same_fields.len());
+        self.same_fields.push((id, v.clone()));
+        v
+    }
+
+    /// Per-item tracking for root slot `s` (number `index`) of `diff_from`:
+    /// possible for a `range` over a field chain of the root whose body
+    /// reads only its items, its own variables and root fields (`$.X`).
+    fn track_for(&mut self, s: &Slot, index: usize, rv: &BTreeSet<String>) -> Option<Track> {
+        let Slot::Range {
+            node,
+            opaque_items: false,
+            ..
+        } = s
+        else {
+            return None;
+        };
+        if node.pipe.is_assign {
+            return None;
+        }
+        let [cmd] = node.pipe.cmds.as_slice() else {
+            return None;
+        };
+        let [arg] = cmd.args.as_slice() else {
+            return None;
+        };
+        let idents = match arg {
+            Arg::Field { idents, .. } => idents,
+            Arg::Variable { name, fields, .. } if name == "$" && !fields.is_empty() => fields,
+            _ => return None,
+        };
+        let mut acc = BTreeSet::new();
+        if !reads_list(&node.list, false, rv, &mut acc) {
+            return None;
+        }
+        let base = Val::Typed {
+            expr: quote!(old),
+            is_root: true,
+        };
+        let Some(Val::Typed { expr, .. }) = self.walk_fields(base, idents, node.span.start) else {
+            return None;
+        };
+        let conds = acc
+            .iter()
+            .map(|f| {
+                let v = self.same_var(f);
+                quote!(#v)
+            })
+            .collect();
+        Some(Track {
+            index,
+            old_expr: expr,
+            conds,
+        })
     }
 
     fn walk_fields(&mut self, base: Val, idents: &[String], offset: u32) -> Option<Val> {
@@ -340,6 +415,16 @@ impl<'a> Gen<'a> {
         let Some((Arg::Identifier { name, .. }, args)) = cmd.args.split_first() else {
             return fallback;
         };
+        if name == "len"
+            && let [arg] = args
+            && pipe.decl.is_empty()
+            && let Some(Val::Typed { expr, .. }) = self.chain(scope, arg)
+        {
+            return quote!(match #t::GoValue::go_len(#expr) {
+                #t::rt::Some(n) => #t::rt::Some(#t::rt::Value::Int(n as i64)),
+                #t::rt::None => #fallback,
+            });
+        }
         let arity_ok = match name.as_str() {
             "eq" => args.len() >= 2,
             "ne" | "lt" | "le" | "gt" | "ge" => args.len() == 2,
@@ -417,7 +502,13 @@ impl<'a> Gen<'a> {
         self.check_pipe(&a.pipe);
         let chain = Self::chain_tokens(&a.escapers);
         if let Some(Val::Typed { expr, .. }) = self.pipe_chain(scope, &a.pipe) {
-            return quote!(#t::GoValue::write_escaped(#expr, #out, #chain););
+            use livetemplate_core::escape::Escaper as E;
+            return match a.escapers.as_slice() {
+                [E::HtmlEscaper | E::AttrEscaper | E::RcdataEscaper] => {
+                    quote!(#t::GoValue::write_html(#expr, #out, #chain);)
+                }
+                _ => quote!(#t::GoValue::write_escaped(#expr, #out, #chain);),
+            };
         }
         let v = self.eval(scope, loc, &a.pipe);
         quote!(#t::write_value_escaped(#out, #chain, (#v).as_ref());)
@@ -473,6 +564,40 @@ impl<'a> Gen<'a> {
         diff: bool,
     ) -> TokenStream {
         let t = t();
+        let (stmts, dyns) = self.block_stmts(id, scope, tree, out, diff);
+        if tree {
+            let n = self.blocks[id].slot_count();
+            quote!({
+                let mut #dyns: #t::rt::Vec<#t::rt::Dyn> = #t::rt::Vec::with_capacity(#n);
+                #(#stmts)*
+                #t::rt::Rendered { statics: #t::rt::Clone::clone(&Self::__livetemplate_statics()[#id]), dyns: #dyns }
+            })
+        } else {
+            quote!({ #(#stmts)* })
+        }
+    }
+
+    /// The dynamics of block `id` (an expression of type `Vec<Dyn>`), for
+    /// the items of a comprehension (whose statics are shared).
+    fn block_dyns(&mut self, id: usize, scope: &Scope) -> TokenStream {
+        let t = t();
+        let (stmts, dyns) = self.block_stmts(id, scope, true, &quote!(), false);
+        let n = self.blocks[id].slot_count();
+        quote!({
+            let mut #dyns: #t::rt::Vec<#t::rt::Dyn> = #t::rt::Vec::with_capacity(#n);
+            #(#stmts)*
+            #dyns
+        })
+    }
+
+    fn block_stmts(
+        &mut self,
+        id: usize,
+        scope: &Scope,
+        tree: bool,
+        out: &TokenStream,
+        diff: bool,
+    ) -> (Vec<TokenStream>, Ident) {
         let blocks = self.blocks;
         let block = &blocks[id];
         let mut scope = scope.clone();
@@ -500,16 +625,7 @@ impl<'a> Gen<'a> {
         if !tree && !part.is_empty() {
             stmts.push(quote!(#out.push_str(#part);));
         }
-        if tree {
-            let n = block.slot_count();
-            quote!({
-                let mut #dyns: #t::rt::Vec<#t::rt::Dyn> = #t::rt::Vec::with_capacity(#n);
-                #(#stmts)*
-                #t::rt::Rendered { statics: #t::rt::Clone::clone(&Self::__livetemplate_statics()[#id]), dyns: #dyns }
-            })
-        } else {
-            quote!({ #(#stmts)* })
-        }
+        (stmts, dyns)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -553,7 +669,6 @@ impl<'a> Gen<'a> {
                     let index = *slot;
                     *slot += 1;
                     if e.tree {
-                        let d = self.slot_dyn(scope, &loc, s);
                         let dyns = e.dyns;
                         let reads = if e.diff && path.is_empty() {
                             slot_reads(s, root_vars)
@@ -562,16 +677,10 @@ impl<'a> Gen<'a> {
                         };
                         match reads {
                             Some(fs) => {
-                                let conds: Vec<TokenStream> = fs
-                                    .iter()
-                                    .map(|f| {
-                                        let id = self.field_quiet(f);
-                                        quote!({
-                                            use #t::{SameAny as _, SameEq as _};
-                                            (&#t::Same(&self.#id, &old.#id)).same()
-                                        })
-                                    })
-                                    .collect();
+                                let conds: Vec<Ident> =
+                                    fs.iter().map(|f| self.same_var(f)).collect();
+                                let track = self.track_for(s, index, root_vars);
+                                let d = self.slot_dyn(scope, &loc, s, track.as_ref());
                                 stmts.push(quote!(
                                     if true #(&& #conds)* {
                                         __lt_skip.push(#index);
@@ -581,7 +690,10 @@ impl<'a> Gen<'a> {
                                     }
                                 ));
                             }
-                            None => stmts.push(quote!(#dyns.push(#d);)),
+                            None => {
+                                let d = self.slot_dyn(scope, &loc, s, None);
+                                stmts.push(quote!(#dyns.push(#d);))
+                            }
                         }
                     } else {
                         stmts.push(self.slot_html(scope, &loc, s, e.out));
@@ -667,6 +779,24 @@ impl<'a> Gen<'a> {
         loc: &Loc,
         r: &BranchNode,
     ) -> (TokenStream, TokenStream, Scope) {
+        let (pre, head, inner, _, _) = self.range_head_kv(scope, loc, r);
+        (pre, head, inner)
+    }
+
+    /// [`Gen::range_head`], also naming the loop's key and element
+    /// variables when the range is over a typed value.
+    fn range_head_kv(
+        &mut self,
+        scope: &mut Scope,
+        loc: &Loc,
+        r: &BranchNode,
+    ) -> (
+        TokenStream,
+        TokenStream,
+        Scope,
+        Option<(Ident, Ident)>,
+        Ident,
+    ) {
         let t = t();
         self.check_pipe(&r.pipe);
         if r.pipe.is_assign {
@@ -686,10 +816,12 @@ impl<'a> Gen<'a> {
                 )
             }
         };
+        let typed = matches!(v, Val::Typed { .. });
+        let iter = self.fresh("iter");
         let (pre, head, kv, ev) = match v {
             Val::Typed { expr, .. } => (
-                quote!(),
-                quote!(for (#k, #e) in #t::GoRange::go_range(#expr)),
+                quote!(let #iter = #t::GoRange::go_range(#expr);),
+                quote!(for (#k, #e) in #iter),
                 Val::Typed {
                     expr: quote!(&#k),
                     is_root: false,
@@ -700,8 +832,8 @@ impl<'a> Gen<'a> {
                 },
             ),
             Val::Dyn(x) => (
-                quote!(),
-                quote!(for (#k, #e) in #t::range_value(#x)?),
+                quote!(let #iter = #t::rt::IntoIterator::into_iter(#t::range_value(#x)?);),
+                quote!(for (#k, #e) in #iter),
                 Val::Dyn(quote!(&#k)),
                 Val::Dyn(quote!(&#e)),
             ),
@@ -716,7 +848,7 @@ impl<'a> Gen<'a> {
                 inner.vars.push((x.name.clone(), ev));
             }
         }
-        (pre, head, inner)
+        (pre, head, inner, typed.then_some((k, e)), iter)
     }
 
     /// A block as a dynamic value: its text when it has no slots, else a nested node.
@@ -871,13 +1003,20 @@ impl<'a> Gen<'a> {
     }
 
     /// An expression of type `Dyn` for one slot.
-    fn slot_dyn(&mut self, scope: &Scope, loc: &Loc, s: &Slot) -> TokenStream {
+    fn slot_dyn(
+        &mut self,
+        scope: &Scope,
+        loc: &Loc,
+        s: &Slot,
+        track: Option<&Track>,
+    ) -> TokenStream {
         let t = t();
         match s {
             Slot::Expr(node) => {
-                let sv = self.fresh("s");
-                let w = self.write_action(scope, loc, node, &quote!(&mut #sv));
-                quote!({ let mut #sv = #t::rt::String::new(); #w #t::rt::Dyn::Str(#sv) })
+                // Written into the function's scratch buffer, then copied
+                // into a string of the exact size (one allocation).
+                let w = self.write_action(scope, loc, node, &quote!(&mut __lt_scratch));
+                quote!({ __lt_scratch.clear(); #w #t::rt::Dyn::Str(#t::string(&__lt_scratch)) })
             }
             Slot::Branch { arms, otherwise } => {
                 self.branch_chain(scope, loc, arms, 0, *otherwise, true, &quote!())
@@ -897,13 +1036,13 @@ impl<'a> Gen<'a> {
                     return quote!(#t::rt::Dyn::Str(#t::rt::String::new()));
                 }
                 let mut sc = scope.clone();
-                let (pre, head, inner) = self.range_head(&mut sc, loc, node);
-                let bd = self.block(*body, &inner, true, &quote!());
+                let (pre, head, inner, kv, iter) = self.range_head_kv(&mut sc, loc, node);
+                let bd = self.block_dyns(*body, &inner);
                 let items = self.fresh("items");
                 let r = self.fresh("r");
                 let key = match key_slot {
                     Some(k) => {
-                        quote!(match #r.dyns.get(#k) { #t::rt::Some(#t::rt::Dyn::Str(s)) => #t::rt::Some(#t::rt::Clone::clone(s)), _ => #t::rt::None })
+                        quote!(match #r.get(#k) { #t::rt::Some(#t::rt::Dyn::Str(s)) => #t::rt::Some(#t::rt::Clone::clone(s)), _ => #t::rt::None })
                     }
                     None => quote!(#t::rt::None),
                 };
@@ -918,14 +1057,51 @@ impl<'a> Gen<'a> {
                     }
                     None => comp,
                 };
+                let build = quote!({
+                    let #r: #t::rt::Vec<#t::rt::Dyn> = #bd;
+                    let key = #key;
+                    #items.push(#t::rt::Item { key, dyns: #r });
+                });
+                // Per-item change tracking (root slots of `diff_from`): an
+                // item equal to the old one at its position (and whose body
+                // reads nothing else that changed) keeps its old dynamics.
+                let each = match (track, kv) {
+                    (Some(tr), Some((k, e))) => {
+                        let conds = &tr.conds;
+                        let old_expr = &tr.old_expr;
+                        let index = tr.index;
+                        let it = self.fresh("old_it");
+                        let prev = self.fresh("prev");
+                        let same = quote!({
+                            use #t::{SameAny as _, SameEq as _};
+                            true #(&& #conds)* && match &#prev {
+                                #t::rt::Some((ok, oe)) => (&#t::Same(&#k, ok)).same() && (&#t::Same(#e, *oe)).same(),
+                                #t::rt::None => false,
+                            }
+                        });
+                        return quote!({
+                            #pre
+                            let mut #it = (move || -> #t::rt::Result<_, #t::Error> {
+                                #t::rt::Ok(#t::GoRange::go_range(#old_expr))
+                            })().ok();
+                            let mut #items: #t::rt::Vec<#t::rt::Item> = #t::rt::Vec::with_capacity(#t::rt::Iterator::size_hint(&#iter).0);
+                            #head {
+                                let #prev = match &mut #it { #t::rt::Some(i) => #t::rt::Iterator::next(i), #t::rt::None => #t::rt::None };
+                                let reused = if #same { __lt_reuse.take(__lt_tree, #index, #items.len()) } else { #t::rt::None };
+                                match reused {
+                                    #t::rt::Some(item) => #items.push(item),
+                                    #t::rt::None => #build,
+                                }
+                            }
+                            #result
+                        });
+                    }
+                    _ => build,
+                };
                 quote!({
                     #pre
-                    let mut #items: #t::rt::Vec<#t::rt::Item> = #t::rt::Vec::new();
-                    #head {
-                        let #r: #t::rt::Rendered = #bd;
-                        let key = #key;
-                        #items.push(#t::rt::Item { key, dyns: #r.dyns });
-                    }
+                    let mut #items: #t::rt::Vec<#t::rt::Item> = #t::rt::Vec::with_capacity(#t::rt::Iterator::size_hint(&#iter).0);
+                    #head #each
                     #result
                 })
             }
@@ -1134,6 +1310,7 @@ fn derive_inner(input: &DeriveInput) -> Result<TokenStream, Vec<syn::Error>> {
         errors: Vec::new(),
         counter: 0,
         calls: vec![root],
+        same_fields: Vec::new(),
     };
     let root_scope = Scope {
         dot: Val::Typed {
@@ -1158,8 +1335,7 @@ fn derive_inner(input: &DeriveInput) -> Result<TokenStream, Vec<syn::Error>> {
         errs.dedup_by(|a, b| a.line == b.line && a.col == b.col && a.message == b.message);
         return Err(report(errs));
     }
-    let counter = g.counter;
-    let _ = counter;
+    let (same_fields, same_vars): (Vec<Ident>, Vec<Ident>) = g.same_fields.drain(..).unzip();
 
     let name_lit = &loaded.name;
     let text = attrs.text;
@@ -1214,6 +1390,7 @@ fn derive_inner(input: &DeriveInput) -> Result<TokenStream, Vec<syn::Error>> {
             const NAME: &'static str = #name_lit;
             const SIZE_HINT: usize = #size_hint;
             fn render_into(&self, __lt_out: &mut #t::rt::String) -> #t::rt::Result<(), #t::Error> {
+                __lt_out.reserve(#size_hint);
                 #html
                 #t::rt::Ok(())
             }
@@ -1225,12 +1402,19 @@ fn derive_inner(input: &DeriveInput) -> Result<TokenStream, Vec<syn::Error>> {
                 #t::rt::Ok(out)
             }
             fn render_tree(&self) -> #t::rt::Result<#t::rt::Rendered, #t::Error> {
+                let mut __lt_scratch = #t::rt::String::with_capacity(64);
                 #t::rt::Ok(#tree)
             }
             fn diff_from(&self, old: &Self, __lt_tree: &mut #t::rt::Rendered) -> #t::rt::Result<#t::rt::String, #t::Error> {
+                let mut __lt_scratch = #t::rt::String::with_capacity(64);
                 let mut __lt_skip: #t::rt::Vec<usize> = #t::rt::Vec::new();
+                let mut __lt_reuse = #t::Reuse::new();
+                #(let #same_vars: bool = {
+                    use #t::{SameAny as _, SameEq as _};
+                    (&#t::Same(&self.#same_fields, &old.#same_fields)).same()
+                };)*
                 let __lt_new: #t::rt::Rendered = #diff_tree;
-                #t::rt::Ok(#t::diff_with_skips(__lt_tree, __lt_new, &__lt_skip))
+                #t::rt::Ok(#t::diff_tracked(__lt_tree, __lt_new, &__lt_skip, __lt_reuse))
             }
         }
         #go_value

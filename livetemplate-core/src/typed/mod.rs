@@ -30,7 +30,7 @@ use crate::parse::ast::{Node, Pipeline};
 use crate::program::{Op, Program, Slot};
 use crate::template::{Mode, Template};
 use crate::value::{SafeKind, StructType, Type, Value};
-use crate::wire::{self, Dyn, Rendered, Statics};
+use crate::wire::{self, Comprehension, Dyn, Item, Rendered, Statics};
 
 /// Paths the generated code uses, so that it never depends on the user's
 /// prelude (it works under `#![no_implicit_prelude]` and a shadowed `core`).
@@ -43,7 +43,7 @@ pub mod rt {
     pub use std::boxed::Box;
     pub use std::clone::Clone;
     pub use std::cmp::PartialEq;
-    pub use std::iter::Iterator;
+    pub use std::iter::{IntoIterator, Iterator};
     pub use std::mem::{replace, take};
     pub use std::option::Option::{self, None, Some};
     pub use std::result::Result::{self, Err, Ok};
@@ -92,6 +92,21 @@ pub trait GoValue {
             apply_chain_into(out, chain, &v);
         }
     }
+
+    /// [`GoValue::write_escaped`] when `chain` is known (at build time) to
+    /// be one of the HTML escapers that leave digits, signs and letters
+    /// alone (`HtmlEscaper`, `AttrEscaper`, `RcdataEscaper`): integers
+    /// and booleans are written straight into `out`, strings escaped by
+    /// byte scanning, with no [`Value`] in between.
+    fn write_html(&self, out: &mut String, chain: &[Escaper]) {
+        self.write_escaped(out, chain)
+    }
+
+    /// Go's `len` of the value when it has one (strings, slices, arrays,
+    /// maps); `None` lets the interpreter decide (and report Go's error).
+    fn go_len(&self) -> Option<usize> {
+        None
+    }
 }
 
 impl<T: GoValue + ?Sized> GoValue for &T {
@@ -114,6 +129,12 @@ impl<T: GoValue + ?Sized> GoValue for &T {
     fn write_escaped(&self, out: &mut String, chain: &[Escaper]) {
         (**self).write_escaped(out, chain)
     }
+    fn write_html(&self, out: &mut String, chain: &[Escaper]) {
+        (**self).write_html(out, chain)
+    }
+    fn go_len(&self) -> Option<usize> {
+        (**self).go_len()
+    }
 }
 
 impl<T: GoValue + ?Sized> GoValue for Box<T> {
@@ -130,6 +151,12 @@ impl<T: GoValue + ?Sized> GoValue for Box<T> {
     fn write_escaped(&self, out: &mut String, chain: &[Escaper]) {
         (**self).write_escaped(out, chain)
     }
+    fn write_html(&self, out: &mut String, chain: &[Escaper]) {
+        (**self).write_html(out, chain)
+    }
+    fn go_len(&self) -> Option<usize> {
+        (**self).go_len()
+    }
 }
 
 impl<T: GoValue + ?Sized> GoValue for Arc<T> {
@@ -145,6 +172,12 @@ impl<T: GoValue + ?Sized> GoValue for Arc<T> {
     }
     fn write_escaped(&self, out: &mut String, chain: &[Escaper]) {
         (**self).write_escaped(out, chain)
+    }
+    fn write_html(&self, out: &mut String, chain: &[Escaper]) {
+        (**self).write_html(out, chain)
+    }
+    fn go_len(&self) -> Option<usize> {
+        (**self).go_len()
     }
 }
 
@@ -177,6 +210,10 @@ macro_rules! go_int {
                 } else {
                     apply_chain_into(out, chain, &self.to_value());
                 }
+            }
+            #[inline]
+            fn write_html(&self, out: &mut String, _: &[Escaper]) {
+                out.push_str(itoa::Buffer::new().format(*self));
             }
         }
     )*};
@@ -250,6 +287,9 @@ impl GoValue for bool {
             apply_chain_into(out, chain, &self.to_value());
         }
     }
+    fn write_html(&self, out: &mut String, _: &[Escaper]) {
+        out.push_str(if *self { "true" } else { "false" });
+    }
 }
 
 impl GoValue for str {
@@ -265,6 +305,14 @@ impl GoValue for str {
     }
     fn write_escaped(&self, out: &mut String, chain: &[Escaper]) {
         apply_chain_str_into(out, chain, self)
+    }
+    #[inline]
+    fn write_html(&self, out: &mut String, _: &[Escaper]) {
+        // The three HTML escapers share one table for plain strings.
+        apply_chain_str_into(out, &[Escaper::HtmlEscaper], self)
+    }
+    fn go_len(&self) -> Option<usize> {
+        Some(self.len())
     }
 }
 
@@ -284,6 +332,14 @@ impl GoValue for String {
     }
     fn write_escaped(&self, out: &mut String, chain: &[Escaper]) {
         apply_chain_str_into(out, chain, self)
+    }
+    #[inline]
+    fn write_html(&self, out: &mut String, _: &[Escaper]) {
+        // The three HTML escapers share one table for plain strings.
+        apply_chain_str_into(out, &[Escaper::HtmlEscaper], self)
+    }
+    fn go_len(&self) -> Option<usize> {
+        Some(self.len())
     }
 }
 
@@ -341,6 +397,12 @@ impl<T: GoValue> GoValue for Option<T> {
             None => apply_or_print(out, chain, &self.to_value()),
         }
     }
+    fn write_html(&self, out: &mut String, chain: &[Escaper]) {
+        match self {
+            Some(v) => v.write_html(out, chain),
+            None => apply_or_print(out, chain, &self.to_value()),
+        }
+    }
 }
 
 fn apply_or_print(out: &mut String, chain: &[Escaper], v: &Value) {
@@ -362,6 +424,9 @@ impl<T: GoValue> GoValue for [T] {
     fn is_true(&self) -> bool {
         !self.is_empty()
     }
+    fn go_len(&self) -> Option<usize> {
+        Some(self.len())
+    }
 }
 
 impl<T: GoValue> GoValue for Vec<T> {
@@ -378,6 +443,9 @@ impl<T: GoValue> GoValue for Vec<T> {
     fn is_true(&self) -> bool {
         !self.is_empty()
     }
+    fn go_len(&self) -> Option<usize> {
+        Some(self.len())
+    }
 }
 
 impl<T: GoValue, const N: usize> GoValue for [T; N] {
@@ -393,6 +461,9 @@ impl<T: GoValue, const N: usize> GoValue for [T; N] {
     }
     fn is_true(&self) -> bool {
         N != 0
+    }
+    fn go_len(&self) -> Option<usize> {
+        Some(N)
     }
 }
 
@@ -411,6 +482,9 @@ impl<K: GoValue, V: GoValue> GoValue for BTreeMap<K, V> {
     fn is_true(&self) -> bool {
         !self.is_empty()
     }
+    fn go_len(&self) -> Option<usize> {
+        Some(self.len())
+    }
 }
 
 impl<K: GoValue, V: GoValue, S> GoValue for HashMap<K, V, S> {
@@ -427,6 +501,9 @@ impl<K: GoValue, V: GoValue, S> GoValue for HashMap<K, V, S> {
     }
     fn is_true(&self) -> bool {
         !self.is_empty()
+    }
+    fn go_len(&self) -> Option<usize> {
+        Some(self.len())
     }
 }
 
@@ -482,14 +559,22 @@ pub trait GoRange {
     type Key: GoValue;
     /// The element type (the dot inside the body).
     type Item: GoValue;
+    /// The iterator over the entries (no allocation for slices).
+    type Iter<'a>: Iterator<Item = (Self::Key, &'a Self::Item)>
+    where
+        Self: 'a;
     /// The entries in Go's order (maps by sorted key).
-    fn go_range(&self) -> Vec<(Self::Key, &Self::Item)>;
+    fn go_range(&self) -> Self::Iter<'_>;
 }
 
 impl<R: GoRange + ?Sized> GoRange for &R {
     type Key = R::Key;
     type Item = R::Item;
-    fn go_range(&self) -> Vec<(Self::Key, &Self::Item)> {
+    type Iter<'a>
+        = R::Iter<'a>
+    where
+        Self: 'a;
+    fn go_range(&self) -> Self::Iter<'_> {
         (**self).go_range()
     }
 }
@@ -497,24 +582,36 @@ impl<R: GoRange + ?Sized> GoRange for &R {
 impl<T: GoValue> GoRange for [T] {
     type Key = usize;
     type Item = T;
-    fn go_range(&self) -> Vec<(usize, &T)> {
-        self.iter().enumerate().collect()
+    type Iter<'a>
+        = std::iter::Enumerate<std::slice::Iter<'a, T>>
+    where
+        T: 'a;
+    fn go_range(&self) -> Self::Iter<'_> {
+        self.iter().enumerate()
     }
 }
 
 impl<T: GoValue> GoRange for Vec<T> {
     type Key = usize;
     type Item = T;
-    fn go_range(&self) -> Vec<(usize, &T)> {
-        self.iter().enumerate().collect()
+    type Iter<'a>
+        = std::iter::Enumerate<std::slice::Iter<'a, T>>
+    where
+        T: 'a;
+    fn go_range(&self) -> Self::Iter<'_> {
+        self.iter().enumerate()
     }
 }
 
 impl<T: GoValue, const N: usize> GoRange for [T; N] {
     type Key = usize;
     type Item = T;
-    fn go_range(&self) -> Vec<(usize, &T)> {
-        self.iter().enumerate().collect()
+    type Iter<'a>
+        = std::iter::Enumerate<std::slice::Iter<'a, T>>
+    where
+        T: 'a;
+    fn go_range(&self) -> Self::Iter<'_> {
+        self.iter().enumerate()
     }
 }
 
@@ -522,30 +619,42 @@ impl<T: GoValue, const N: usize> GoRange for [T; N] {
 impl<R: GoRange> GoRange for Option<R> {
     type Key = R::Key;
     type Item = R::Item;
-    fn go_range(&self) -> Vec<(Self::Key, &Self::Item)> {
-        match self {
-            Some(r) => r.go_range(),
-            None => Vec::new(),
-        }
+    type Iter<'a>
+        = std::iter::Flatten<std::option::IntoIter<R::Iter<'a>>>
+    where
+        R: 'a;
+    fn go_range(&self) -> Self::Iter<'_> {
+        self.as_ref().map(GoRange::go_range).into_iter().flatten()
     }
 }
 
 impl<K: GoValue + Clone, V: GoValue> GoRange for BTreeMap<K, V> {
     type Key = K;
     type Item = V;
+    type Iter<'a>
+        = std::vec::IntoIter<(K, &'a V)>
+    where
+        K: 'a,
+        V: 'a;
     /// In Go's key order (for string and integer keys this is `Ord`'s order
     /// only for strings compared bytewise and integers; other keys are
     /// sorted with Go's rules).
-    fn go_range(&self) -> Vec<(K, &V)> {
-        sorted_entries(self.iter())
+    fn go_range(&self) -> Self::Iter<'_> {
+        sorted_entries(self.iter()).into_iter()
     }
 }
 
 impl<K: GoValue + Clone, V: GoValue, S> GoRange for HashMap<K, V, S> {
     type Key = K;
     type Item = V;
-    fn go_range(&self) -> Vec<(K, &V)> {
-        sorted_entries(self.iter())
+    type Iter<'a>
+        = std::vec::IntoIter<(K, &'a V)>
+    where
+        K: 'a,
+        V: 'a,
+        S: 'a;
+    fn go_range(&self) -> Self::Iter<'_> {
+        sorted_entries(self.iter()).into_iter()
     }
 }
 
@@ -721,17 +830,164 @@ pub trait LiveTemplate {
 /// Support for change-tracked diffs: the generated `diff_from` evaluates
 /// the root slots whose fields changed and calls this with the indexes of
 /// the others; they are kept from `tree` without being compared.
-pub fn diff_with_skips(tree: &mut Rendered, mut new: Rendered, skipped: &[usize]) -> String {
+pub fn diff_with_skips(tree: &mut Rendered, new: Rendered, skipped: &[usize]) -> String {
+    diff_tracked(tree, new, skipped, Reuse::default())
+}
+
+/// Items of root `range` slots that the generated `diff_from` did not
+/// evaluate again because their values (and everything else their body
+/// reads) compare equal to the old values at the same position: their
+/// rendered dynamics are moved from the old tree into the new one.
+#[derive(Debug, Default)]
+pub struct Reuse {
+    /// (root slot, item index, the old item's dynamics).
+    taken: Vec<(usize, usize, Vec<Dyn>)>,
+}
+
+impl Reuse {
+    /// Nothing taken yet.
+    pub fn new() -> Reuse {
+        Reuse::default()
+    }
+
+    /// Takes item `i` of the comprehension at root slot `slot` of `tree`
+    /// (the old tree) for the new tree: the old item keeps its key and is
+    /// left without dynamics; the returned placeholder (no key, no
+    /// dynamics) stands in the new tree until [`diff_tracked`] gives it
+    /// the old item's key and dynamics. `None` when the old tree has no
+    /// such item.
+    pub fn take(&mut self, tree: &mut Rendered, slot: usize, i: usize) -> Option<Item> {
+        let Some(Dyn::Comp(c)) = tree.dyns.get_mut(slot) else {
+            return None;
+        };
+        let item = c.items.get_mut(i)?;
+        if self
+            .taken
+            .last()
+            .is_some_and(|&(s, j, _)| s == slot && j >= i)
+        {
+            return None;
+        }
+        self.taken.push((slot, i, std::mem::take(&mut item.dyns)));
+        Some(Item {
+            key: None,
+            dyns: Vec::new(),
+        })
+    }
+}
+
+/// Whether comparing the placeholders of the reused items of `old` and `new`
+/// (two comprehensions of one slot) gives exactly the diff of the real
+/// items. True when the real items are all keyed (so items are matched by
+/// key, not content: a placeholder, empty on both sides, is found in place
+/// by its equal content exactly as the real item would be by its key) and
+/// no other new item takes its key from a reused old item (a move from it
+/// would need its content).
+fn placeholders_exact(old: &Comprehension, new: &Comprehension, reused: &[usize]) -> bool {
+    let mut is_reused = vec![false; new.items.len().max(old.items.len())];
+    for &i in reused {
+        is_reused[i] = true;
+    }
+    let unkeyed_new = new
+        .items
+        .iter()
+        .enumerate()
+        .any(|(i, it)| !is_reused[i] && it.key.is_none());
+    if unkeyed_new || old.items.iter().any(|it| it.key.is_none()) {
+        return false;
+    }
+    let fresh: Vec<&str> = new
+        .items
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !is_reused[*i])
+        .filter_map(|(_, it)| it.key.as_deref())
+        .collect();
+    let reused_keys = reused.iter().filter_map(|&j| old.items[j].key.as_deref());
+    match fresh.len() {
+        0 => true,
+        // Usually one or two items changed: compare directly.
+        1..=8 => reused_keys.into_iter().all(|k| !fresh.contains(&k)),
+        _ => {
+            let fresh: std::collections::HashSet<&str> = fresh.into_iter().collect();
+            reused_keys.into_iter().all(|k| !fresh.contains(k))
+        }
+    }
+}
+
+fn comp_mut(r: &mut Rendered, slot: usize) -> Option<&mut Comprehension> {
+    match r.dyns.get_mut(slot) {
+        Some(Dyn::Comp(c)) => Some(c),
+        _ => None,
+    }
+}
+
+/// The diff of a change-tracked render: `new` is the new tree with empty
+/// strings at the `skipped` root slots (kept from `tree`) and placeholder
+/// items for the items `reuse` took from `tree`. Replaces `*tree` with the
+/// completed new tree and returns the wire diff, byte for byte the one
+/// [`wire::diff`] gives for the full trees.
+pub fn diff_tracked(
+    tree: &mut Rendered,
+    mut new: Rendered,
+    skipped: &[usize],
+    reuse: Reuse,
+) -> String {
+    let same_root = tree.statics.fingerprint == new.statics.fingerprint;
+    // Settle, slot by slot, whether the placeholders can stay during the diff.
+    let mut kept: Vec<(usize, usize, Vec<Dyn>)> = Vec::with_capacity(reuse.taken.len());
+    let mut taken = reuse.taken.into_iter().peekable();
+    while let Some(first) = taken.next() {
+        let slot = first.0;
+        let mut group = vec![first];
+        while let Some(g) = taken.next_if(|g| g.0 == slot) {
+            group.push(g);
+        }
+        let exact = same_root
+            && match (tree.dyns.get(slot), new.dyns.get(slot)) {
+                (Some(Dyn::Comp(o)), Some(Dyn::Comp(n))) => {
+                    let idx: Vec<usize> = group.iter().map(|g| g.1).collect();
+                    placeholders_exact(o, n, &idx)
+                }
+                _ => false,
+            };
+        if exact {
+            kept.extend(group);
+            continue;
+        }
+        for (slot, i, dyns) in group {
+            let mut key = None;
+            if let Some(o) = comp_mut(tree, slot).and_then(|c| c.items.get_mut(i)) {
+                o.dyns = dyns.clone();
+                key = o.key.clone();
+            }
+            if let Some(n) = comp_mut(&mut new, slot).and_then(|c| c.items.get_mut(i)) {
+                n.dyns = dyns;
+                n.key = key;
+            }
+        }
+    }
     let mut stash = Vec::with_capacity(skipped.len());
-    for &i in skipped {
-        if let (Some(o), Some(n)) = (tree.dyns.get_mut(i), new.dyns.get_mut(i)) {
-            *n = Dyn::Str(String::new());
-            stash.push((i, std::mem::replace(o, Dyn::Str(String::new()))));
+    if same_root {
+        for &i in skipped {
+            if let (Some(o), Some(n)) = (tree.dyns.get_mut(i), new.dyns.get_mut(i)) {
+                *n = Dyn::Str(String::new());
+                stash.push((i, std::mem::replace(o, Dyn::Str(String::new()))));
+            }
         }
     }
     let out = wire::diff(tree, &new);
     for (i, d) in stash {
         new.dyns[i] = d;
+    }
+    for (slot, i, dyns) in kept {
+        let key = comp_mut(tree, slot)
+            .and_then(|c| c.items.get_mut(i))
+            .and_then(|o| o.key.take());
+        if let Some(n) = comp_mut(&mut new, slot).and_then(|c| c.items.get_mut(i)) {
+            n.dyns = dyns;
+            n.key = key;
+        }
     }
     *tree = new;
     out
