@@ -12,6 +12,8 @@
 //!
 //! Run: `cargo bench -p livetemplate --bench core_diff`
 
+mod core_util;
+
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -173,6 +175,66 @@ fn bench_case(c: &mut Criterion, name: &str, program: &Program, old: &Value, new
     g.finish();
 }
 
+/// The load-robust summary of one case.
+fn summary_case(title: &str, target: &'static str, program: &Program, old: &Value, new: &Value) {
+    let held = program.render(old).unwrap();
+    let next = program.render(new).unwrap();
+    let mut ops = vec![
+        core_util::Op {
+            name: "first render (render + wire JSON)",
+            target: "",
+            f: Box::new(|| {
+                let r = program.render(black_box(old)).unwrap();
+                black_box(wire::first_render(&r));
+            }),
+        },
+        core_util::Op {
+            name: "render new data (Rendered tree)",
+            target: "",
+            f: Box::new(|| {
+                black_box(program.render(black_box(new)).unwrap());
+            }),
+        },
+        core_util::Op {
+            name: "wire::diff only",
+            target: "",
+            f: Box::new(|| {
+                black_box(wire::diff(black_box(&held), black_box(&next)));
+            }),
+        },
+        core_util::Op {
+            name: "**diff = render new + wire::diff**",
+            target,
+            f: Box::new(|| {
+                let r = program.render(black_box(new)).unwrap();
+                black_box(wire::diff(&held, &r));
+            }),
+        },
+    ];
+    core_util::summary(title, &mut ops);
+}
+
+fn summaries() {
+    let p = program(TODO);
+    let old = todo_page(50);
+    let mut new = old.clone();
+    new.Items[25].Text = "Task number 25: renamed".into();
+    let (o, n) = (
+        Value::from_serialize(&old).unwrap(),
+        Value::from_serialize(&new).unwrap(),
+    );
+    summary_case("todo, 50 items, one item changes", "< 10 µs", &p, &o, &n);
+    let p = program(TABLE);
+    let old = table(1000);
+    let mut new = old.clone();
+    new.Rows[500].Units += 1;
+    let (o, n) = (
+        Value::from_serialize(&old).unwrap(),
+        Value::from_serialize(&new).unwrap(),
+    );
+    summary_case("table, 1000 rows, one cell changes", "< 200 µs", &p, &o, &n);
+}
+
 fn todo(c: &mut Criterion) {
     let program = program(TODO);
     let old = todo_page(50);
@@ -200,6 +262,10 @@ fn table_1000(c: &mut Criterion) {
 }
 
 fn main() {
+    summaries();
+    if core_util::summary_only() {
+        return;
+    }
     let mut c = Criterion::default()
         .warm_up_time(Duration::from_millis(500))
         .measurement_time(Duration::from_secs(2))

@@ -5,6 +5,8 @@
 //!
 //! Run: `cargo bench -p livetemplate --bench core_page`
 
+mod core_util;
+
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -70,7 +72,86 @@ fn render(c: &mut Criterion) {
     g.finish();
 }
 
+fn summary() {
+    let data = Value::from_json(DATA).unwrap();
+    let compiled = parse_and_escape(SOURCE);
+    let program = Program::new(compiled.clone()).unwrap();
+    let kb = EXPECTED.len() as f64 / 1024.0;
+    let mut ops = vec![
+        core_util::Op {
+            name: "parse",
+            target: "",
+            f: Box::new(|| {
+                let mut t = Template::new("main", Mode::Html);
+                t.parse(black_box(SOURCE)).unwrap();
+                black_box(t);
+            }),
+        },
+        core_util::Op {
+            name: "parse + escape analysis (compile)",
+            target: "< 1 ms",
+            f: Box::new(|| {
+                black_box(parse_and_escape(black_box(SOURCE)));
+            }),
+        },
+        core_util::Op {
+            name: "compile + slot tree (`Program::new`)",
+            target: "",
+            f: Box::new(|| {
+                black_box(Program::new(parse_and_escape(black_box(SOURCE))).unwrap());
+            }),
+        },
+        core_util::Op {
+            name: "render: `Compiled::execute` (HTML string)",
+            target: "a few µs per KB",
+            f: Box::new(|| {
+                black_box(compiled.execute(black_box(&data)).unwrap());
+            }),
+        },
+        core_util::Op {
+            name: "render: `Program::render` (Rendered tree)",
+            target: "a few µs per KB",
+            f: Box::new(|| {
+                black_box(program.render(black_box(&data)).unwrap());
+            }),
+        },
+        core_util::Op {
+            name: "render + `first_render` (wire JSON)",
+            target: "",
+            f: Box::new(|| {
+                let r = program.render(black_box(&data)).unwrap();
+                black_box(program.first_render(&r));
+            }),
+        },
+    ];
+    let best = core_util::best_times(&mut ops, 60);
+    println!(
+        "\n10 KB page (template {} B, output {} B = {kb:.1} KB)\n\n| operation | best of 60 rounds | per KB | target |\n| --- | ---: | ---: | --- |",
+        SOURCE.len(),
+        EXPECTED.len()
+    );
+    let template_kb = SOURCE.len() as f64 / 1024.0;
+    for (k, (op, t)) in ops.iter().zip(best).enumerate() {
+        // Compile costs scale with the template, renders with the output.
+        let per_kb = if k < 3 {
+            format!("{} per template KB", core_util::fmt_ns(t / template_kb))
+        } else {
+            format!("{} per output KB", core_util::fmt_ns(t / kb))
+        };
+        println!(
+            "| {} | {} | {per_kb} | {} |",
+            op.name,
+            core_util::fmt_ns(t),
+            op.target
+        );
+    }
+}
+
 fn main() {
+    summary();
+    if core_util::summary_only() {
+        return;
+    }
     println!(
         "bench page: template {} bytes, data {} bytes, output {} bytes",
         SOURCE.len(),

@@ -6,7 +6,7 @@
 //! Every engine's output is first checked against Go's; a scenario that an
 //! engine cannot render exactly is reported and left out of the geomean for
 //! both. After the criterion groups, an interleaved timing loop (both
-//! engines alternately, best of several rounds) prints the per-scenario
+//! engines alternately, best of 40 rounds of ~2 ms batches) prints the per-scenario
 //! table and the geomeans.
 //!
 //! Run: `cargo bench --manifest-path bench-compare/Cargo.toml`
@@ -160,7 +160,7 @@ fn calibrate(f: &mut dyn FnMut(), target: Duration) -> u32 {
 /// the most stable estimate, and interleaving exposes all engines to the
 /// same load.
 fn time_interleaved(fs: &mut [&mut dyn FnMut()], rounds: usize) -> Vec<f64> {
-    let batch = Duration::from_millis(5);
+    let batch = Duration::from_millis(2);
     let ns: Vec<u32> = fs.iter_mut().map(|f| calibrate(*f, batch)).collect();
     let mut best = vec![f64::INFINITY; fs.len()];
     for _ in 0..rounds {
@@ -198,11 +198,11 @@ fn summary(scenarios: &[Scenario]) {
                 let mut go_f = || {
                     black_box(g.render().unwrap());
                 };
-                let t = time_interleaved(&mut [&mut ours_f, &mut tree_f, &mut go_f], 20);
+                let t = time_interleaved(&mut [&mut ours_f, &mut tree_f, &mut go_f], 40);
                 (t[0], t[1], Some(t[2]))
             }
             None => {
-                let t = time_interleaved(&mut [&mut ours_f, &mut tree_f], 20);
+                let t = time_interleaved(&mut [&mut ours_f, &mut tree_f], 40);
                 (t[0], t[1], None)
             }
         };

@@ -45,13 +45,18 @@ pub fn apply_chain_into(out: &mut String, chain: &[Escaper], value: &Value) {
             _ => None,
         };
         if let Some(table) = table {
-            // Numbers and booleans print as digits, `-` and letters, which
-            // no HTML table rewrites: format them straight into `out`.
-            match content::indirect(value) {
-                Value::Int(n) => return out.push_str(itoa::Buffer::new().format(*n)),
-                Value::Uint(n) => return out.push_str(itoa::Buffer::new().format(*n)),
-                Value::Bool(b) => return out.push_str(if *b { "true" } else { "false" }),
-                _ => {}
+            // A value that is not a string prints with `fmt.Sprint`: print
+            // it straight into `out`, and escape that text afterwards in the
+            // rare case it needs it (an exponent's `+`, `<` in a composite).
+            let v = content::indirect(value);
+            if !matches!(v, Value::String(_) | Value::Safe(..) | Value::Nil) {
+                let start = out.len();
+                crate::gofmt::write_value(out, v);
+                if html::needs_escape(&out[start..], table) {
+                    let text = out.split_off(start);
+                    html::html_replace_append(out, &text, table);
+                }
+                return;
             }
             let (s, t) = content::stringify(value);
             if t != ContentType::Html {
@@ -231,6 +236,50 @@ impl Escaper {
             Escaper::EvalArgs => "_eval_args_",
             Escaper::Html => "html",
             Escaper::UrlQuery => "urlquery",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::value::Type;
+
+    /// `apply_chain_into` takes shortcuts for one HTML escaper; they must
+    /// write exactly what the general `apply_chain` returns.
+    #[test]
+    fn apply_chain_into_equals_apply_chain() {
+        let values = [
+            Value::Int(-42),
+            Value::Uint(7),
+            Value::Bool(true),
+            Value::Float(2203.5),
+            Value::Float(1e21),
+            Value::Float(-1.5e-7),
+            Value::Nil,
+            Value::NilPtr(Type::Int),
+            Value::ptr(Value::Int(3)),
+            Value::str("a<b>&\"c' +=`\t"),
+            Value::list(vec![Value::str("<x>"), Value::Int(1)]),
+            Value::slice(Type::Float, vec![Value::Float(1e100)]),
+        ];
+        let chains: [&[Escaper]; 5] = [
+            &[Escaper::HtmlEscaper],
+            &[Escaper::AttrEscaper],
+            &[Escaper::RcdataEscaper],
+            &[Escaper::NospaceEscaper],
+            &[Escaper::UrlNormalizer, Escaper::AttrEscaper],
+        ];
+        for chain in chains {
+            for v in &values {
+                let mut out = String::from("pre");
+                apply_chain_into(&mut out, chain, v);
+                assert_eq!(
+                    out,
+                    format!("pre{}", apply_chain(chain, v)),
+                    "{chain:?} {v:?}"
+                );
+            }
         }
     }
 }

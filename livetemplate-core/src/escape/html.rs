@@ -126,6 +126,12 @@ fn html_replace_into(out: &mut String, s: &str, table: Table) -> bool {
     any
 }
 
+/// Whether `s` has a byte that `table` may rewrite.
+pub(crate) fn needs_escape(s: &str, table: Table) -> bool {
+    let codes = table.codes();
+    s.bytes().any(|c| codes[usize::from(c)] != 0)
+}
+
 /// Appends `s` escaped with `table` to `out`.
 pub(crate) fn html_replace_append(out: &mut String, s: &str, table: Table) {
     if !html_replace_into(out, s, table) {

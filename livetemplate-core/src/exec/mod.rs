@@ -313,7 +313,11 @@ impl<'t> State<'t> {
     }
 
     fn find_var(&self, name: &str) -> Result<&Var<'t>, Error> {
-        match self.vars[self.base..].iter().rev().find(|v| v.name == name) {
+        match self.vars[self.base..]
+            .iter()
+            .rev()
+            .find(|v| crate::bytes::str_eq(v.name, name))
+        {
             Some(v) => Ok(v),
             None => Err(self.error(format_args!("undefined variable: {name}"))),
         }

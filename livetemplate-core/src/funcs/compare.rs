@@ -183,7 +183,7 @@ pub fn eq(arg1: Option<&Value>, rest: &[Option<&Value>]) -> Result<bool, String>
                 Kind::Float => float(arg1) == float(arg),
                 Kind::Complex => complex(arg1) == complex(arg),
                 Kind::Int => int(arg1) == int(arg),
-                Kind::String => string(arg1) == string(arg),
+                Kind::String => crate::bytes::str_eq(string(arg1), string(arg)),
                 Kind::Uint => uint(arg1) == uint(arg),
                 Kind::Invalid => match (arg1, arg) {
                     (Some(a), Some(b)) if reflect_kind(a) != reflect_kind(b) => {

@@ -257,7 +257,9 @@ impl StructType {
 
     /// Index of the field called `name`.
     pub fn field_index(&self, name: &str) -> Option<usize> {
-        self.fields.iter().position(|(n, _)| n == name)
+        self.fields
+            .iter()
+            .position(|(n, _)| crate::bytes::str_eq(n, name))
     }
 }
 
@@ -299,9 +301,18 @@ impl MapValue {
     /// The element for the string key `key` (for maps keyed by a string
     /// kind); no allocation.
     pub fn get_str(&self, key: &str) -> Option<&Value> {
+        // Small maps (most template data): a scan that rejects on length
+        // first beats the binary search's ordered comparisons.
+        if self.entries.len() <= 16 {
+            return self
+                .entries
+                .iter()
+                .find(|(k, _)| matches!(k, Value::String(s) if crate::bytes::str_eq(s, key)))
+                .map(|(_, v)| v);
+        }
         self.entries
             .binary_search_by(|(k, _)| match k {
-                Value::String(s) => s.as_bytes().cmp(key.as_bytes()),
+                Value::String(s) => crate::bytes::cmp(s.as_bytes(), key.as_bytes()),
                 other => order::rank(other).cmp(&order::STRING_RANK),
             })
             .ok()

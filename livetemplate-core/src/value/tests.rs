@@ -411,3 +411,36 @@ mod props {
         }
     }
 }
+
+#[test]
+fn get_str_finds_keys_in_small_and_large_maps() {
+    for n in [0usize, 1, 5, 16, 17, 40] {
+        let entries: Vec<(String, Value)> = (0..n)
+            .map(|i| (format!("key{i:02}"), Value::Int(i as i64)))
+            .collect();
+        let m = MapValue::new(
+            Type::String,
+            Type::Int,
+            entries
+                .iter()
+                .map(|(k, v)| (Value::str(k), v.clone()))
+                .collect(),
+        );
+        for (k, v) in &entries {
+            assert_eq!(m.get_str(k), Some(v), "{n} entries, {k}");
+        }
+        assert_eq!(m.get_str("key"), None);
+        assert_eq!(m.get_str("zzz"), None);
+        assert_eq!(m.get_str(""), None);
+    }
+    // Non-string keys of an interface-keyed map never match a string.
+    let m = MapValue::new(
+        Type::Any,
+        Type::Int,
+        vec![
+            (Value::Int(1), Value::Int(1)),
+            (Value::str("1"), Value::Int(2)),
+        ],
+    );
+    assert_eq!(m.get_str("1"), Some(&Value::Int(2)));
+}

@@ -41,7 +41,7 @@ fn diff_dyns(msg: &mut Message, first: &mut bool, old: &[Dyn], new: &[Dyn]) -> b
         // Most values are unchanged strings: settle them without writing
         // (and then taking back) the key.
         if let (Dyn::Str(a), Dyn::Str(b)) = (o, n) {
-            if a != b {
+            if !crate::bytes::str_eq(a, b) {
                 write_index_key(&mut msg.out, first, i);
                 write_str(&mut msg.out, b);
                 wrote = true;
@@ -66,7 +66,7 @@ fn diff_dyns(msg: &mut Message, first: &mut bool, old: &[Dyn], new: &[Dyn]) -> b
 fn diff_dyn(msg: &mut Message, old: &Dyn, new: &Dyn) -> bool {
     match (old, new) {
         (Dyn::Str(a), Dyn::Str(b)) => {
-            if a == b {
+            if crate::bytes::str_eq(a, b) {
                 return false;
             }
             write_str(&mut msg.out, b);
@@ -230,7 +230,11 @@ impl<'a> Matcher<'a> {
         let old = self.old;
         let at_i = old.items.get(i);
         if let Some(key) = &item.key {
-            if at_i.is_some_and(|o| o.key.as_ref() == Some(key)) {
+            if at_i.is_some_and(|o| {
+                o.key
+                    .as_deref()
+                    .is_some_and(|k| crate::bytes::str_eq(k, key))
+            }) {
                 return Some(Source::At);
             }
             let map = self.by_key.get_or_insert_with(|| {

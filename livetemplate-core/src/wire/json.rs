@@ -2,23 +2,25 @@
 
 /// Appends `s` as a JSON string literal.
 pub fn write_str(out: &mut String, s: &str) {
+    out.reserve(s.len() + 2);
     out.push('"');
     let bytes = s.as_bytes();
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        let esc: Option<&str> = match b {
-            b'"' => Some("\\\""),
-            b'\\' => Some("\\\\"),
-            b'\n' => Some("\\n"),
-            b'\r' => Some("\\r"),
-            b'\t' => Some("\\t"),
-            0..=0x1f => None,
-            _ => continue,
-        };
+    // Copy each run of bytes that need no escape in one go.
+    while let Some(n) = bytes[start..]
+        .iter()
+        .position(|&b| b < 0x20 || b == b'"' || b == b'\\')
+    {
+        let i = start + n;
+        let b = bytes[i];
         out.push_str(&s[start..i]);
-        match esc {
-            Some(e) => out.push_str(e),
-            None => {
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            _ => {
                 const HEX: &[u8; 16] = b"0123456789abcdef";
                 out.push_str("\\u00");
                 out.push(HEX[(b >> 4) as usize] as char);
@@ -77,6 +79,17 @@ mod tests {
             let back: String = serde_json::from_str(&out).unwrap();
             assert_eq!(back, s);
         }
+    }
+
+    #[test]
+    fn escapes_exactly_quotes_backslashes_and_controls() {
+        let mut out = String::new();
+        write_str(&mut out, "a\"b\\c\nd\re\tf\u{1}g\u{1f}h\u{7f}<&>é");
+        let expected = "\"a\\\"b\\\\c\\nd\\re\\tf\\u0001g\\u001fh\u{7f}<&>é\"";
+        assert_eq!(out, expected);
+        out.clear();
+        write_str(&mut out, "");
+        assert_eq!(out, "\"\"");
     }
 
     #[test]

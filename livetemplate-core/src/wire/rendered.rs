@@ -35,7 +35,7 @@ impl Statics {
 }
 
 /// A rendered node: statics interleaved with dynamics.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Rendered {
     /// The node's statics.
     pub statics: Arc<Statics>,
@@ -44,7 +44,7 @@ pub struct Rendered {
 }
 
 /// One dynamic value.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum Dyn {
     /// Text inserted verbatim (already escaped).
     Str(String),
@@ -55,7 +55,7 @@ pub enum Dyn {
 }
 
 /// A comprehension: statics shared by all items, dynamics per item.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Comprehension {
     /// The item statics.
     pub statics: Arc<Statics>,
@@ -64,12 +64,60 @@ pub struct Comprehension {
 }
 
 /// One item of a comprehension.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Item {
     /// The item's key (from `data-key`), when the template gives one.
     pub key: Option<String>,
     /// The item's dynamics.
     pub dyns: Vec<Dyn>,
+}
+
+// Equality is structural, as a derive would give, but compares strings
+// with `crate::bytes` (no C library call per string): the diff compares
+// every value of two renders.
+
+fn statics_eq(a: &Arc<Statics>, b: &Arc<Statics>) -> bool {
+    Arc::ptr_eq(a, b) || **a == **b
+}
+
+fn dyns_eq(a: &[Dyn], b: &[Dyn]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
+impl PartialEq for Rendered {
+    fn eq(&self, other: &Self) -> bool {
+        statics_eq(&self.statics, &other.statics) && dyns_eq(&self.dyns, &other.dyns)
+    }
+}
+
+impl PartialEq for Dyn {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Dyn::Str(a), Dyn::Str(b)) => crate::bytes::str_eq(a, b),
+            (Dyn::Node(a), Dyn::Node(b)) => a == b,
+            (Dyn::Comp(a), Dyn::Comp(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+impl PartialEq for Comprehension {
+    fn eq(&self, other: &Self) -> bool {
+        statics_eq(&self.statics, &other.statics)
+            && self.items.len() == other.items.len()
+            && self.items.iter().zip(&other.items).all(|(x, y)| x == y)
+    }
+}
+
+impl PartialEq for Item {
+    fn eq(&self, other: &Self) -> bool {
+        let keys = match (&self.key, &other.key) {
+            (Some(a), Some(b)) => crate::bytes::str_eq(a, b),
+            (None, None) => true,
+            _ => false,
+        };
+        keys && dyns_eq(&self.dyns, &other.dyns)
+    }
 }
 
 impl Rendered {
