@@ -204,10 +204,20 @@ impl Application {
     /// data cannot be converted. Existing pages are never evicted to make room.
     pub fn new_page<T: Serialize>(&self, template: &Template, data: T) -> Result<Page> {
         const OP: &str = "new_page";
+        let data = to_value(&data, OP).map_err(|e| self.shared.fail(e))?;
+        self.new_page_value(template, data)
+    }
+
+    /// [`Application::new_page`] with data already converted.
+    pub(crate) fn new_page_value(
+        &self,
+        template: &Template,
+        data: livetemplate_core::value::Value,
+    ) -> Result<Page> {
+        const OP: &str = "new_page";
         let s = &self.shared;
         s.check_open(OP)?;
         s.maybe_cleanup();
-        let data = to_value(&data, OP).map_err(|e| s.fail(e))?;
         s.register(template);
         if s.registry.reserve_slot(OP).is_err() {
             s.cleanup();

@@ -55,6 +55,7 @@ mod registry;
 pub mod renderer;
 pub mod store;
 pub mod token;
+pub mod typed_page;
 
 pub use app::{Application, ApplicationBuilder};
 pub use clock::{Clock, ManualClock, SystemClock};
@@ -69,6 +70,7 @@ pub use store::{MemoryStore, PageStore};
 #[cfg(feature = "redis")]
 pub use store::{RedisStore, RedisStoreOptions};
 pub use token::{Claims, SigningKey};
+pub use typed_page::TypedPage;
 
 #[cfg(test)]
 mod send_sync {

@@ -234,6 +234,16 @@ impl Page {
         const OP: &str = "render_fragments";
         let started = Instant::now();
         let data = to_value(&new_data, OP).map_err(|e| self.fail(e))?;
+        self.render_fragments_value(data, started)
+    }
+
+    /// [`Page::render_fragments`] with the data already converted.
+    pub(crate) fn render_fragments_value(
+        &self,
+        data: Value,
+        started: Instant,
+    ) -> Result<Vec<Fragment>> {
+        const OP: &str = "render_fragments";
         let data_bytes = estimate_value(&data);
         if self.app.store.is_some() {
             let fragments = self.render_fragments_stored(data, data_bytes, OP)?;
@@ -255,6 +265,43 @@ impl Page {
         self.reaccount(&mut st, OP, true)?;
         drop(st);
         let fragments = self.fragments(wire, OP)?;
+        self.app.metrics.update(started.elapsed());
+        Ok(fragments)
+    }
+
+    /// Whether the application keeps pages in a page store.
+    pub(crate) fn has_store(&self) -> bool {
+        self.app.store.is_some()
+    }
+
+    /// A typed page's update: replaces the data with `data` (when given),
+    /// lets `f` take the client state (`None` before the first render) to
+    /// the new render and return its wire JSON, re-accounts memory, and
+    /// returns the wire JSON.
+    pub(crate) fn typed_update(
+        &self,
+        op: &'static str,
+        data: Option<Value>,
+        f: impl FnOnce(&mut Option<ClientState>) -> livetemplate_core::Result<String>,
+    ) -> Result<String> {
+        let mut st = self.live(op)?;
+        if let Some(data) = data {
+            let data_bytes = estimate_value(&data);
+            self.replace_data(&mut st, data, data_bytes, op)?;
+        }
+        let wire = f(&mut st.client).map_err(|e| self.fail(Error::from_core(op, e)))?;
+        self.reaccount(&mut st, op, true)?;
+        Ok(wire)
+    }
+
+    /// The fragments for a wire diff, counted as an update in the metrics.
+    pub(crate) fn typed_fragments(
+        &self,
+        wire: String,
+        op: &'static str,
+        started: Instant,
+    ) -> Result<Vec<Fragment>> {
+        let fragments = self.fragments(wire, op)?;
         self.app.metrics.update(started.elapsed());
         Ok(fragments)
     }

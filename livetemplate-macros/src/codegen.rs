@@ -1353,6 +1353,8 @@ fn stub(input: &DeriveInput) -> TokenStream {
         impl #ig #t::LiveTemplate for #name #tg #wc {
             const NAME: &'static str = "";
             const SIZE_HINT: usize = 0;
+            const SOURCE: &'static str = "";
+            const TEXT: bool = false;
             fn render_into(&self, _: &mut #t::rt::String) -> #t::rt::Result<(), #t::Error> { #t::rt::Err(#t::stub_error()) }
             fn render_tree(&self) -> #t::rt::Result<#t::rt::Rendered, #t::Error> { #t::rt::Err(#t::stub_error()) }
             fn diff_from(&self, _: &Self, _: &mut #t::rt::Rendered) -> #t::rt::Result<#t::rt::String, #t::Error> { #t::rt::Err(#t::stub_error()) }
@@ -1520,6 +1522,8 @@ fn derive_inner(input: &DeriveInput) -> Result<TokenStream, Vec<syn::Error>> {
         impl #ig #t::LiveTemplate for #name #tg #wc {
             const NAME: &'static str = #name_lit;
             const SIZE_HINT: usize = #size_hint;
+            const SOURCE: &'static str = #source;
+            const TEXT: bool = #text;
             fn render_into(&self, __lt_out: &mut #t::rt::String) -> #t::rt::Result<(), #t::Error> {
                 __lt_out.reserve(#size_hint);
                 #html

@@ -873,6 +873,11 @@ pub trait LiveTemplate {
     const NAME: &'static str;
     /// Estimated output size, used to pre-size the buffer.
     const SIZE_HINT: usize;
+    /// The template's source (the same text the build compiled), so that
+    /// the run time can compile its dynamic twin (identical output).
+    const SOURCE: &'static str;
+    /// Whether it is a text/template (no escaping) rather than html/template.
+    const TEXT: bool;
 
     /// Appends the HTML to `out`.
     fn render_into(&self, out: &mut String) -> Result<()>;
