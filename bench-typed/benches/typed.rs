@@ -211,6 +211,27 @@ fn diff_bench(c: &mut Criterion) {
         b.iter(|| black_box(&new).render_tree().unwrap())
     });
     g.finish();
+
+    // Through the runtime: a TypedPage update (diff_from on the page's
+    // client state, plus the page bookkeeping and the data kept as a
+    // Value), alternating between the two values.
+    let mut g = c.benchmark_group("typed-page");
+    let app = livetemplate::Application::new().unwrap();
+    let page = app.new_typed_page(old.clone()).unwrap();
+    page.render_tree().unwrap();
+    let pair = [new.clone(), old.clone()];
+    let mut i = 0;
+    g.bench_function("render_fragments (50 items, one changed)", |b| {
+        b.iter_batched(
+            || {
+                i += 1;
+                pair[i % 2].clone()
+            },
+            |v| page.render_fragments(v).unwrap(),
+            criterion::BatchSize::SmallInput,
+        )
+    });
+    g.finish();
 }
 
 criterion_group!(benches, big_table, teams_bench, diff_bench);

@@ -33,15 +33,26 @@ pub fn impl_go_value(input: &DeriveInput) -> syn::Result<TokenStream> {
         go_names.push(go_name(f)?);
     }
     let t = quote!(::livetemplate::typed);
+    let build = quote!(#t::rt::Arc::new(#t::rt::StructType {
+        name: #t::rt::Some(#t::string(#name_str)),
+        fields: #t::rt::vec![#((#t::string(#go_names), #t::rt::Type::Any)),*],
+    }));
+    // Built once per type (statics cannot depend on generic parameters).
+    let go_type = if input.generics.params.is_empty() {
+        quote!({
+            static TY: #t::rt::LazyLock<#t::rt::Arc<#t::rt::StructType>> =
+                #t::rt::LazyLock::new(|| #build);
+            #t::rt::Type::Struct(#t::rt::Clone::clone(&*TY))
+        })
+    } else {
+        quote!(#t::rt::Type::Struct(#build))
+    };
     Ok(quote! {
         impl #ig #t::GoValue for #name #tg #wc {
             type Deref = Self;
             fn go_deref(&self) -> #t::rt::Option<&Self> { #t::rt::Some(self) }
             fn go_type() -> #t::rt::Type {
-                #t::rt::Type::Struct(#t::rt::Arc::new(#t::rt::StructType {
-                    name: #t::rt::Some(#t::string(#name_str)),
-                    fields: #t::rt::vec![#((#t::string(#go_names), #t::rt::Type::Any)),*],
-                }))
+                #go_type
             }
             fn to_value(&self) -> #t::rt::Value {
                 let ty = match <Self as #t::GoValue>::go_type() {
