@@ -767,3 +767,58 @@ mod bench_page {
         check("bench_page.html", &[a.clone(), b, c, d, a]);
     }
 }
+
+/// Variables assigned with `{{$x = ...}}` (in loops, branches, from
+/// fields and function calls) agree with the interpreter; change tracking
+/// is off for such templates, diffs still agree.
+mod assign {
+    use super::*;
+    use livetemplate::LiveTemplate;
+
+    const SRC: &str = r#"{{$last := "none"}}{{$n := 0}}{{range $i, $x := .Items}}{{$last = $x}}{{$n = $i}}{{if eq $x "stop"}}{{$last = "stopped"}}{{end}}<i>{{$last}}</i>{{end}}
+last={{$last}} n={{$n}} {{$t := .Title}}{{if .Flag}}{{$t = printf "%s!" .Title}}{{end}}{{$t}} {{with .Title}}{{$t = .}}{{end}}{{$t}}"#;
+
+    #[derive(LiveTemplate, Clone, PartialEq, Debug)]
+    #[template(
+        source = r#"{{$last := "none"}}{{$n := 0}}{{range $i, $x := .Items}}{{$last = $x}}{{$n = $i}}{{if eq $x "stop"}}{{$last = "stopped"}}{{end}}<i>{{$last}}</i>{{end}}
+last={{$last}} n={{$n}} {{$t := .Title}}{{if .Flag}}{{$t = printf "%s!" .Title}}{{end}}{{$t}} {{with .Title}}{{$t = .}}{{end}}{{$t}}"#
+    )]
+    pub struct Assign {
+        pub items: Vec<String>,
+        pub title: String,
+        pub flag: bool,
+    }
+
+    #[test]
+    fn assignments_agree() {
+        let mut t = Template::new("Assign", Mode::Html);
+        t.parse(SRC).unwrap();
+        let p = Program::new(t.compile("Assign").unwrap()).unwrap();
+        let a = Assign {
+            items: vec!["a".into(), "stop".into(), "<c>".into()],
+            title: "T".into(),
+            flag: true,
+        };
+        let mut b = a.clone();
+        b.items.truncate(1);
+        b.flag = false;
+        let mut c = b.clone();
+        c.items.clear();
+        c.title = String::new();
+        let values = [a.clone(), b, c, a];
+        for v in &values {
+            let data = v.to_value();
+            assert_eq!(v.render().unwrap(), p.render_html(&data).unwrap());
+            assert_eq!(v.render_tree().unwrap(), p.render(&data).unwrap());
+        }
+        for w in values.windows(2) {
+            let mut tree = w[0].render_tree().unwrap();
+            let expected = wire::diff(
+                &p.render(&w[0].to_value()).unwrap(),
+                &p.render(&w[1].to_value()).unwrap(),
+            );
+            assert_eq!(w[1].diff_from(&w[0], &mut tree).unwrap(), expected);
+            assert_eq!(tree, p.render(&w[1].to_value()).unwrap());
+        }
+    }
+}

@@ -40,6 +40,8 @@ struct Scope {
     dot: Val,
     root: Val,
     vars: Vec<(String, Val)>,
+    /// Variables some `{{$x = ...}}` assigns: their mutable `Value` bindings.
+    mutables: Vec<(String, Ident)>,
 }
 
 impl Scope {
@@ -155,6 +157,8 @@ struct Gen<'a> {
     calls: Vec<usize>,
     /// Root fields compared by `diff_from`: (Rust field, variable).
     same_fields: Vec<(Ident, Ident)>,
+    /// Variables assigned (`{{$x = ...}}`) somewhere in the template.
+    assigned: BTreeSet<String>,
 }
 
 fn t() -> TokenStream {
@@ -385,6 +389,12 @@ impl<'a> Gen<'a> {
         let t = t();
         let mut u = Uses::default();
         uses_pipe(pipe, &mut u);
+        if pipe.is_assign {
+            // The interpreter assigns to the variable: it must exist there.
+            for d in &pipe.decl {
+                u.vars.entry(d.name.clone()).or_default().bare = true;
+            }
+        }
         let off = pipe.span.start;
         let dot = self.value_of(&scope.dot.clone(), &u.dot, off);
         let mut root = quote!(#t::rt::Value::Nil);
@@ -625,12 +635,57 @@ impl<'a> Gen<'a> {
         if pipe.is_assign {
             self.err(
                 pipe.span.start,
-                "assigning to a variable (`$x = ...`) is not supported by typed templates".into(),
+                "assigning to a variable (`$x = ...`) in `if`/`with`/`range` is not supported by typed templates".into(),
             );
         }
         for d in &pipe.decl {
+            if self.assigned.contains(&d.name) {
+                self.err(
+                    pipe.span.start,
+                    format!(
+                        "variable {} is assigned (`=`) somewhere: declare it in an action (`{{{{{} := ...}}}}`), not in `if`/`with`/`range`, for typed templates",
+                        d.name, d.name
+                    ),
+                );
+            }
             scope.vars.push((d.name.clone(), v.clone()));
         }
+    }
+
+    /// A declaration (`{{$x := ...}}`) of a variable that is assigned
+    /// somewhere, or an assignment (`{{$x = ...}}`): the variable is a
+    /// mutable `Value`.
+    fn bind_mutable(&mut self, scope: &mut Scope, loc: &Loc, pipe: &Pipeline) -> TokenStream {
+        let t = t();
+        let value = match self.pipe_chain(scope, pipe) {
+            Some(Val::Typed { expr, .. }) => quote!(#t::GoValue::to_value(#expr)),
+            Some(Val::Dyn(e)) => quote!(#t::rt::Clone::clone(#e)),
+            None => {
+                let v = self.eval(scope, loc, pipe);
+                quote!(match #v { #t::rt::Some(v) => v, #t::rt::None => #t::rt::Value::Nil })
+            }
+        };
+        let tmp = self.fresh("m");
+        let mut stmts = vec![quote!(let #tmp: #t::rt::Value = #value;)];
+        for d in &pipe.decl {
+            if pipe.is_assign {
+                match scope.mutables.iter().rev().find(|(n, _)| *n == d.name) {
+                    Some((_, id)) => {
+                        let id = id.clone();
+                        stmts.push(quote!(#id = #t::rt::Clone::clone(&#tmp);));
+                    }
+                    // Declared by `if`/`with`/`range`: reported there.
+                    None if scope.var(&d.name).is_some() => {}
+                    None => self.err(pipe.span.start, format!("undefined variable: {}", d.name)),
+                }
+            } else {
+                let id = self.fresh("mv");
+                stmts.push(quote!(let mut #id: #t::rt::Value = #t::rt::Clone::clone(&#tmp);));
+                scope.vars.push((d.name.clone(), Val::Dyn(quote!(&#id))));
+                scope.mutables.push((d.name.clone(), id));
+            }
+        }
+        quote!(#(#stmts)*)
     }
 
     /// Code for block `id`: HTML appended to `out` (when `tree` is false), or
@@ -753,9 +808,14 @@ impl<'a> Gen<'a> {
             match op {
                 Op::Bind(pipe) => {
                     self.check_pipe(pipe);
-                    let (s, v) = self.bind(scope, &loc, pipe);
-                    stmts.push(s);
-                    self.declare(scope, pipe, &v);
+                    let mutable = pipe.decl.iter().any(|d| self.assigned.contains(&d.name));
+                    if pipe.is_assign || mutable {
+                        stmts.push(self.bind_mutable(scope, &loc, pipe));
+                    } else {
+                        let (s, v) = self.bind(scope, &loc, pipe);
+                        stmts.push(s);
+                        self.declare(scope, pipe, &v);
+                    }
                     for d in &pipe.decl {
                         root_vars.insert(d.name.clone());
                     }
@@ -771,7 +831,8 @@ impl<'a> Gen<'a> {
                     *slot += 1;
                     if e.tree {
                         let dyns = e.dyns;
-                        let reads = if e.diff && path.is_empty() {
+                        // Assignments make evaluation order matter: no skipping.
+                        let reads = if e.diff && path.is_empty() && self.assigned.is_empty() {
                             slot_reads(s, root_vars)
                         } else {
                             None
@@ -818,6 +879,7 @@ impl<'a> Gen<'a> {
                         dot: v.clone(),
                         root: v,
                         vars: Vec::new(),
+                        mutables: Vec::new(),
                     };
                     let mut inner_stmts = Vec::new();
                     // Variables of the callee never leak; mark the call as reading everything.
@@ -942,6 +1004,17 @@ impl<'a> Gen<'a> {
                 Val::Dyn(quote!(&#e)),
             ),
         };
+        for d in &r.pipe.decl {
+            if self.assigned.contains(&d.name) {
+                self.err(
+                    r.pipe.span.start,
+                    format!(
+                        "variable {} is assigned (`=`) somewhere: declare it in an action (`{{{{{} := ...}}}}`), not in `range`, for typed templates",
+                        d.name, d.name
+                    ),
+                );
+            }
+        }
         let mut inner = scope.clone();
         inner.dot = ev.clone();
         match r.pipe.decl.as_slice() {
@@ -961,7 +1034,9 @@ impl<'a> Gen<'a> {
         let block = &self.blocks[id];
         if block.slot_count() == 0 {
             let part: &str = &block.statics.parts[0];
-            quote!(#t::rt::Dyn::Str(#t::string(#part)))
+            // Its variable bindings still run (assignments are visible later).
+            let (stmts, _) = self.block_stmts(id, scope, true, &quote!(), false);
+            quote!({ #(#stmts)* #t::rt::Dyn::Str(#t::string(#part)) })
         } else {
             let r = self.block(id, scope, true, &quote!());
             quote!(#t::rt::Dyn::Node(#r))
@@ -1120,6 +1195,7 @@ impl<'a> Gen<'a> {
                 dot: v.clone(),
                 root: v,
                 vars: Vec::new(),
+                mutables: Vec::new(),
             },
             callee,
         ))
@@ -1241,6 +1317,24 @@ impl<'a> Gen<'a> {
             }
         }
     }
+}
+
+/// Names of the variables assigned (`{{$x = ...}}`) anywhere in `blocks`.
+fn assigned_vars(blocks: &[Block]) -> BTreeSet<String> {
+    fn ops(list: &[Op], acc: &mut BTreeSet<String>) {
+        for op in list {
+            match op {
+                Op::Bind(p) if p.is_assign => acc.extend(p.decl.iter().map(|d| d.name.clone())),
+                Op::Call { ops: inner, .. } => ops(inner, acc),
+                _ => {}
+            }
+        }
+    }
+    let mut acc = BTreeSet::new();
+    for b in blocks {
+        ops(&b.ops, &mut acc);
+    }
+    acc
 }
 
 /// Whether a number literal is a plain decimal integer (`12`, `-3`, `1_000`).
@@ -1444,6 +1538,7 @@ fn derive_inner(input: &DeriveInput) -> Result<TokenStream, Vec<syn::Error>> {
         counter: 0,
         calls: vec![root],
         same_fields: Vec::new(),
+        assigned: assigned_vars(&blocks),
     };
     let root_scope = Scope {
         dot: Val::Typed {
@@ -1455,6 +1550,7 @@ fn derive_inner(input: &DeriveInput) -> Result<TokenStream, Vec<syn::Error>> {
             is_root: true,
         },
         vars: Vec::new(),
+        mutables: Vec::new(),
     };
     let out = quote!(__lt_out);
     let html = g.block(root, &root_scope, false, &out);
