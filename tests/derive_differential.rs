@@ -822,3 +822,56 @@ last={{$last}} n={{$n}} {{$t := .Title}}{{if .Flag}}{{$t = printf "%s!" .Title}}
         }
     }
 }
+
+/// `range` bodies with `break`/`continue` (evaluated by the interpreter,
+/// item by item, with the dot, `$` and the variables in scope): renders,
+/// trees and diffs agree with the dynamic path.
+mod break_continue {
+    use super::*;
+    use livetemplate::LiveTemplate;
+
+    const SRC: &str = r#"{{$max := .Max}}<ul>{{range $i, $x := .Items}}{{if eq $x "skip"}}{{continue}}{{end}}{{if ge $i $max}}{{break}}{{end}}<li title="{{$x}}">{{$x}} {{$.Title}}</li>{{else}}<li>none</li>{{end}}</ul>{{range .Items}}{{.}}{{break}}{{end}}"#;
+
+    #[derive(LiveTemplate, Clone, PartialEq, Debug)]
+    #[template(
+        source = r#"{{$max := .Max}}<ul>{{range $i, $x := .Items}}{{if eq $x "skip"}}{{continue}}{{end}}{{if ge $i $max}}{{break}}{{end}}<li title="{{$x}}">{{$x}} {{$.Title}}</li>{{else}}<li>none</li>{{end}}</ul>{{range .Items}}{{.}}{{break}}{{end}}"#
+    )]
+    pub struct Loop {
+        pub items: Vec<String>,
+        pub max: i64,
+        pub title: String,
+    }
+
+    #[test]
+    fn break_and_continue_agree() {
+        let mut t = Template::new("Loop", Mode::Html);
+        t.parse(SRC).unwrap();
+        let p = Program::new(t.compile("Loop").unwrap()).unwrap();
+        let a = Loop {
+            items: vec!["a".into(), "skip".into(), "<b>".into(), "c".into()],
+            max: 3,
+            title: "T&".into(),
+        };
+        let mut b = a.clone();
+        b.max = 1;
+        let mut c = b.clone();
+        c.items.clear();
+        let mut d = a.clone();
+        d.title = "U".into();
+        let values = [a.clone(), b, c, d, a];
+        for v in &values {
+            let data = v.to_value();
+            assert_eq!(v.render().unwrap(), p.render_html(&data).unwrap());
+            assert_eq!(v.render_tree().unwrap(), p.render(&data).unwrap());
+        }
+        for w in values.windows(2) {
+            let mut tree = w[0].render_tree().unwrap();
+            let expected = wire::diff(
+                &p.render(&w[0].to_value()).unwrap(),
+                &p.render(&w[1].to_value()).unwrap(),
+            );
+            assert_eq!(w[1].diff_from(&w[0], &mut tree).unwrap(), expected);
+            assert_eq!(tree, p.render(&w[1].to_value()).unwrap());
+        }
+    }
+}

@@ -1099,11 +1099,9 @@ impl<'a> Gen<'a> {
                 ..
             } => {
                 if *opaque_items {
-                    self.err(
-                        node.span.start,
-                        "`break`/`continue` are not supported by typed templates".into(),
-                    );
-                    return quote!();
+                    let t = t();
+                    let d = self.interpreted_slot(scope, loc, node);
+                    return quote!(#t::rt::Dyn::write_html(&#d, #out););
                 }
                 let mut sc = scope.clone();
                 let (pre, head, inner) = self.range_head(&mut sc, loc, node);
@@ -1151,6 +1149,28 @@ impl<'a> Gen<'a> {
                 quote!({ #pre #body })
             }
         }
+    }
+
+    /// A `Dyn` expression: the slot at `loc` evaluated by the interpreter
+    /// (a `range` whose body uses `break`/`continue`, rendered by Go's
+    /// rules item by item), with the dot, `$` and every variable in scope
+    /// converted to `Value`s.
+    fn interpreted_slot(&mut self, scope: &Scope, loc: &Loc, node: &BranchNode) -> TokenStream {
+        self.check_pipe(&node.pipe);
+        let whole = Usage {
+            bare: true,
+            fields: BTreeSet::new(),
+        };
+        let off = node.span.start;
+        let dot = self.value_of(&scope.dot.clone(), &whole, off);
+        let root = self.value_of(&scope.root.clone(), &whole, off);
+        let mut vars = Vec::new();
+        for (name, v) in scope.vars.clone() {
+            let val = self.value_of(&v, &whole, off);
+            vars.push(quote!((#name, #val)));
+        }
+        let (block, path) = (loc.block, &loc.path);
+        quote!(Self::__livetemplate_fallback()?.eval_slot(#block, &[#(#path),*], &#dot, &#root, &[#(#vars),*])?)
     }
 
     fn call_scope(
@@ -1228,11 +1248,7 @@ impl<'a> Gen<'a> {
                 opaque_items,
             } => {
                 if *opaque_items {
-                    self.err(
-                        node.span.start,
-                        "`break`/`continue` are not supported by typed templates".into(),
-                    );
-                    return quote!(#t::rt::Dyn::Str(#t::rt::String::new()));
+                    return self.interpreted_slot(scope, loc, node);
                 }
                 let mut sc = scope.clone();
                 let (pre, head, inner, kv, iter) = self.range_head_kv(&mut sc, loc, node);

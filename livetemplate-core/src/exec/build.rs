@@ -31,6 +31,18 @@ impl<'t> State<'t> {
         self.build_block(blocks, root, Dot::root(data))
     }
 
+    /// Evaluates one slot of `blocks` with dot `dot` (the typed templates
+    /// evaluate the slots they do not compile, e.g. a `range` with
+    /// `break`/`continue`, this way).
+    pub fn build_slot_value(
+        &mut self,
+        blocks: &'t [Block],
+        slot: &'t Slot,
+        dot: &Value,
+    ) -> Result<Dyn, Error> {
+        self.build_slot(blocks, slot, Dot::root(dot))
+    }
+
     /// Evaluates block `id` of `blocks` with dot `dot`.
     fn build_block(
         &mut self,

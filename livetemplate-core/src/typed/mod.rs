@@ -816,6 +816,50 @@ impl Fallback {
         })
     }
 
+    /// Evaluates the slot at `path` of block `block` (see [`Fallback::eval`])
+    /// into its dynamic value, with dot `dot`, `$` bound to `root` and the
+    /// given variables (for slots the generated code does not compile:
+    /// `range` bodies with `break`/`continue`).
+    pub fn eval_slot(
+        &self,
+        block: usize,
+        path: &[usize],
+        dot: &Value,
+        root: &Value,
+        vars: &[(&'static str, Value)],
+    ) -> Result<Dyn> {
+        let out_of_step = || {
+            Error::new(
+                crate::ErrorKind::Exec,
+                "internal error: typed template out of step with its source",
+            )
+        };
+        let mut ops = &self
+            .program
+            .blocks()
+            .get(block)
+            .ok_or_else(out_of_step)?
+            .ops;
+        let (last, through) = path.split_last().ok_or_else(out_of_step)?;
+        for &i in through {
+            match ops.get(i) {
+                Some(Op::Call { ops: inner, .. }) => ops = inner,
+                _ => return Err(out_of_step()),
+            }
+        }
+        let Some(Op::Slot(slot)) = ops.get(*last) else {
+            return Err(out_of_step());
+        };
+        let compiled = self.program.compiled();
+        let exec = Exec::new(compiled.set(), compiled.funcs()).options(compiled.options().clone());
+        let tree = exec.lookup(compiled.entry())?;
+        let mut state = exec.state(tree, root);
+        for (name, v) in vars {
+            state.push_var(name, Some(v.clone()));
+        }
+        state.build_slot_value(self.program.blocks(), slot, dot)
+    }
+
     /// Evaluates the pipeline of the op at `path` of block `block` (`path`
     /// goes through inlined calls; `arm` picks the arm of a branch) with
     /// dot `dot`, `$` bound to `root` and the given variables; `None` is
