@@ -258,6 +258,25 @@ macro_rules! go_int {
     )*};
 }
 
+/// The bytes Go's HTML escapers rewrite in a plain string (NUL, `"`, `&`,
+/// `'`, `+`, `<`, `>`), all below 64: one bit each.
+const HTML_SPECIAL: u64 =
+    1 | 1 << b'"' | 1 << b'&' | 1 << b'\'' | 1 << b'+' | 1 << b'<' | 1 << b'>';
+
+/// Appends `s` escaped for HTML text or a quoted attribute: a branch-free
+/// scan first (most strings need nothing), the escaper's table otherwise.
+#[inline]
+fn write_html_str(out: &mut String, s: &str) {
+    let special = s.bytes().fold(0u64, |acc, c| {
+        acc | (HTML_SPECIAL >> (c & 63) & u64::from(c < 64))
+    });
+    if special & 1 == 0 {
+        out.push_str(s);
+    } else {
+        crate::escape::html_escape_str_into(out, s);
+    }
+}
+
 /// Appends `n` (below 10000) in decimal, one byte at a time from a table of
 /// digit pairs (cheaper than formatting and copying a slice for the small
 /// numbers tables are full of).
@@ -376,8 +395,7 @@ impl GoValue for str {
     }
     #[inline]
     fn write_html(&self, out: &mut String, _: &[Escaper]) {
-        // The three HTML escapers share one table for plain strings.
-        crate::escape::html_escape_str_into(out, self)
+        write_html_str(out, self)
     }
     fn go_len(&self) -> Option<usize> {
         Some(self.len())
@@ -406,8 +424,7 @@ impl GoValue for String {
     }
     #[inline]
     fn write_html(&self, out: &mut String, _: &[Escaper]) {
-        // The three HTML escapers share one table for plain strings.
-        crate::escape::html_escape_str_into(out, self)
+        write_html_str(out, self)
     }
     fn go_len(&self) -> Option<usize> {
         Some(self.len())
@@ -1176,4 +1193,63 @@ impl<T: ?Sized> SameAny for &Same<'_, T> {
 /// Whether `v` is a (non-nil) pointer.
 pub fn is_ptr(v: &Value) -> bool {
     matches!(v, Value::Ptr(_))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The typed HTML fast paths write exactly what the escapers write.
+    #[test]
+    fn html_fast_paths_match_the_escapers() {
+        let mut cases: Vec<String> = (0u8..128).map(|b| format!("a{}b", char::from(b))).collect();
+        cases.extend(
+            [
+                "",
+                "plain text",
+                "é ü \u{fdd0} \u{fffd}",
+                "a&b<c>\"d'e+f\0",
+                "2026-11-25",
+            ]
+            .iter()
+            .map(|s| s.to_string()),
+        );
+        for s in &cases {
+            for e in [
+                Escaper::HtmlEscaper,
+                Escaper::AttrEscaper,
+                Escaper::RcdataEscaper,
+            ] {
+                let mut fast = String::new();
+                s.as_str().write_html(&mut fast, &[e]);
+                let mut slow = String::new();
+                apply_chain_into(&mut slow, &[e], &Value::str(s));
+                assert_eq!(fast, slow, "{s:?} {e:?}");
+            }
+        }
+        for n in [
+            0i64,
+            7,
+            10,
+            99,
+            100,
+            999,
+            1000,
+            9999,
+            10000,
+            123456,
+            -1,
+            -10000,
+            i64::MIN,
+        ] {
+            let mut fast = String::new();
+            n.write_html(&mut fast, &[Escaper::HtmlEscaper]);
+            assert_eq!(fast, n.to_string());
+        }
+        for n in [0u64, 5, 42, 9999, 10000, u64::MAX] {
+            let mut fast = String::new();
+            n.write_html(&mut fast, &[Escaper::AttrEscaper]);
+            assert_eq!(fast, n.to_string());
+        }
+    }
 }
