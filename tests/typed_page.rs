@@ -175,11 +175,10 @@ fn with_a_page_store_updates_are_persisted() {
 }
 
 /// A new item whose `with` branch is taken, sent in a diff: the wire
-/// client model does not rebuild it like the engine's tree (a core
-/// wire/client issue, on the dynamic path too; typed and dynamic diffs are
-/// identical). Kept as a reproduction for the wire module's owner.
+/// client model must resolve the first render's `"s": N` references before
+/// the diff's own `"p"` (numbered afresh) arrives, as the real client does by
+/// rendering after every message.
 #[test]
-#[ignore = "core wire issue: new item with a nested node in a diff (dynamic path too)"]
 fn new_item_with_nested_node_in_a_diff() {
     let program = dynamic();
     let a = program.render(&todo(2).to_value()).unwrap();

@@ -15,9 +15,9 @@
 //!   (range items, nested structs): they become Go structs whose field
 //!   `rust_name` is seen as `RustName`.
 //!
-//! The phases live in plain modules: [`attributes`] (the `#[template]`
-//! attribute), [`load`] (reading the file), [`codegen`] (the generated
-//! code), [`errors`] (template errors with file, line, column and excerpt).
+//! The phases live in plain modules: `attributes` (the `#[template]`
+//! attribute), `load` (reading the file), `codegen` (the generated
+//! code), `errors` (template errors with file, line, column and excerpt).
 
 use proc_macro::TokenStream;
 

@@ -2,7 +2,7 @@
 //!
 //! Every node carries a [`Span`]: byte offsets into the source of the template
 //! it came from. Line and column are computed only when an error is printed
-//! (see [`crate::error::Position`]).
+//! (see [`crate::error::line_col`] and [`Tree::location`]).
 
 use std::sync::Arc;
 

@@ -68,7 +68,10 @@ impl ClientModel {
                 }
             }
         }
-        Ok(())
+        // The real client renders after every message, which resolves the
+        // `"s": N` references against this message's `"p"` and drops it; a
+        // later message's `"p"` numbers its statics afresh.
+        self.html().map(drop)
     }
 
     /// The HTML the client holds now.

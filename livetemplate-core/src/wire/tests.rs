@@ -292,6 +292,19 @@ fn client_model_rejects_what_the_real_client_would_mangle() {
         "missing kc"
     );
     let mut bad = ClientModel::new();
-    bad.apply_str(r#"{"s":["a","b"],"0":1}"#).unwrap();
-    assert!(bad.html().is_err(), "numeric dynamic");
+    assert!(
+        bad.apply_str(r#"{"s":["a","b"],"0":1}"#).is_err(),
+        "numeric dynamic"
+    );
+}
+
+#[test]
+fn shared_statics_are_numbered_afresh_in_every_message() {
+    // First render: the comprehension's statics are "p" 0. A later diff's
+    // "p" 0 is another array; the client must not mix them up.
+    let mut c = ClientModel::new();
+    c.apply_str(r#"{"s":["<ul>","</ul>"],"0":{"s":0,"k":{"0":{"0":"a"},"kc":1}},"p":{"0":["<li>","</li>"]}}"#).unwrap();
+    c.apply_str(r#"{"0":{"k":{"1":{"0":{"s":0,"0":"b"}},"kc":2}},"p":{"0":["<b>","</b>"]}}"#)
+        .unwrap();
+    assert_eq!(c.html().unwrap(), "<ul><li>a</li><li><b>b</b></li></ul>");
 }
