@@ -156,61 +156,40 @@ impl<T: GoValue + ?Sized> GoValue for &T {
     }
 }
 
-impl<T: GoValue + ?Sized> GoValue for Box<T> {
-    type Deref = T::Deref;
-    fn go_deref(&self) -> Option<&Self::Deref> {
-        (**self).go_deref()
-    }
-    fn to_value(&self) -> Value {
-        (**self).to_value()
-    }
-    fn is_true(&self) -> bool {
-        (**self).is_true()
-    }
-    fn write_escaped(&self, out: &mut String, chain: &[Escaper]) {
-        (**self).write_escaped(out, chain)
-    }
-    fn write_html(&self, out: &mut String, chain: &[Escaper]) {
-        (**self).write_html(out, chain)
-    }
-    fn go_len(&self) -> Option<usize> {
-        (**self).go_len()
-    }
-    fn go_int(&self) -> Option<i128> {
-        (**self).go_int()
-    }
-    fn go_str(&self) -> Option<&str> {
-        (**self).go_str()
-    }
+/// `GoValue` for smart pointers: everything is the pointee's.
+macro_rules! forward_go_value {
+    ($($ptr:ident),*) => {$(
+        impl<T: GoValue + ?Sized> GoValue for $ptr<T> {
+            type Deref = T::Deref;
+            fn go_deref(&self) -> Option<&Self::Deref> {
+                (**self).go_deref()
+            }
+            fn to_value(&self) -> Value {
+                (**self).to_value()
+            }
+            fn is_true(&self) -> bool {
+                (**self).is_true()
+            }
+            fn write_escaped(&self, out: &mut String, chain: &[Escaper]) {
+                (**self).write_escaped(out, chain)
+            }
+            fn write_html(&self, out: &mut String, chain: &[Escaper]) {
+                (**self).write_html(out, chain)
+            }
+            fn go_len(&self) -> Option<usize> {
+                (**self).go_len()
+            }
+            fn go_int(&self) -> Option<i128> {
+                (**self).go_int()
+            }
+            fn go_str(&self) -> Option<&str> {
+                (**self).go_str()
+            }
+        }
+    )*};
 }
 
-impl<T: GoValue + ?Sized> GoValue for Arc<T> {
-    type Deref = T::Deref;
-    fn go_deref(&self) -> Option<&Self::Deref> {
-        (**self).go_deref()
-    }
-    fn to_value(&self) -> Value {
-        (**self).to_value()
-    }
-    fn is_true(&self) -> bool {
-        (**self).is_true()
-    }
-    fn write_escaped(&self, out: &mut String, chain: &[Escaper]) {
-        (**self).write_escaped(out, chain)
-    }
-    fn write_html(&self, out: &mut String, chain: &[Escaper]) {
-        (**self).write_html(out, chain)
-    }
-    fn go_len(&self) -> Option<usize> {
-        (**self).go_len()
-    }
-    fn go_int(&self) -> Option<i128> {
-        (**self).go_int()
-    }
-    fn go_str(&self) -> Option<&str> {
-        (**self).go_str()
-    }
-}
+forward_go_value!(Box, Arc);
 
 /// Whether printing a number (digits, `-`, `.`, `e`, `+` excluded) through
 /// `chain` leaves it unchanged.
