@@ -22,6 +22,19 @@ use crate::token::Claims;
 /// another writer succeeded, so this only trips under extreme contention).
 const MAX_ATTEMPTS: usize = 200;
 
+/// Waits a little after the `attempt`-th conflict in a row, so that a writer
+/// that keeps losing the compare-and-set to a faster one is not starved:
+/// first a yield, then exponentially longer pauses up to 1 ms (all 200
+/// attempts together wait well under a second).
+fn back_off(attempt: usize) {
+    if attempt < 3 {
+        std::thread::yield_now();
+    } else {
+        let micros = 1u64 << (attempt - 3).min(10);
+        std::thread::sleep(std::time::Duration::from_micros(micros));
+    }
+}
+
 /// Revoked nonces kept per stored page (the newest).
 const REVOKED_PER_PAGE: usize = 16;
 
@@ -264,7 +277,7 @@ impl Page {
             return Err(self.fail(Error::PageNotFound { op }));
         };
         let ttl = self.app.config.page.ttl;
-        for _ in 0..MAX_ATTEMPTS {
+        for attempt in 0..MAX_ATTEMPTS {
             let (next, out) = make(st)?;
             let bytes = self.encode_next(st, &next, op)?;
             match store.update(self.app.key(&self.inner.id), st.version, &bytes, ttl) {
@@ -272,7 +285,10 @@ impl Page {
                     self.apply_next(st, next, v, op)?;
                     return Ok(out);
                 }
-                Ok(Update::Conflict(_)) => self.reload_locked(st, op)?,
+                Ok(Update::Conflict(_)) => {
+                    back_off(attempt);
+                    self.reload_locked(st, op)?
+                }
                 Ok(Update::Missing) => return Err(self.gone(st, op)),
                 Err(e) => return Err(self.app.store_error(op, e)),
             }
