@@ -238,13 +238,26 @@ fn ratio(num: Option<f64>, den: Option<f64>) -> String {
     }
 }
 
+/// One scenario's best times (ns per render).
+struct Row {
+    execute: f64,
+    tree: f64,
+    typed: Option<f64>,
+    gotmpl: Option<f64>,
+}
+
+/// Geomean of `f` over the rows that `keep`, and how many they are.
+fn geo(rows: &[Row], keep: impl Fn(&Row) -> bool, f: impl Fn(&Row) -> Option<f64>) -> (f64, usize) {
+    let xs: Vec<f64> = rows.iter().filter(|r| keep(r)).filter_map(f).collect();
+    (geomean(&xs), xs.len())
+}
+
 fn summary(scenarios: &[Scenario]) {
     println!(
         "\n| scenario | mode | output bytes | ours execute (µs) | ours render tree (µs) | ours typed (µs) | gotmpl (µs) | gotmpl / ours | gotmpl / typed |"
     );
     println!("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-    // Per scenario: (execute, tree, typed, gotmpl).
-    let mut rows: Vec<(f64, f64, Option<f64>, Option<f64>)> = Vec::new();
+    let mut rows: Vec<Row> = Vec::new();
     for s in scenarios {
         let mut ours_f = || {
             black_box(s.ours.execute(black_box(&s.data)).unwrap());
@@ -272,7 +285,12 @@ fn summary(scenarios: &[Scenario]) {
         let t = time_interleaved(&mut fs, 40);
         let typed = s.typed.as_ref().map(|_| t[2]);
         let go = s.gotmpl.as_ref().map(|_| t[t.len() - 1]);
-        rows.push((t[0], t[1], typed, go));
+        rows.push(Row {
+            execute: t[0],
+            tree: t[1],
+            typed,
+            gotmpl: go,
+        });
         println!(
             "| {} | {} | {} | {:.2} | {:.2} | {} | {} | {} | {} |",
             s.id,
@@ -286,16 +304,11 @@ fn summary(scenarios: &[Scenario]) {
             ratio(go, typed)
         );
     }
-    let pick = |f: &dyn Fn(&(f64, f64, Option<f64>, Option<f64>)) -> Option<f64>,
-                keep: &dyn Fn(&(f64, f64, Option<f64>, Option<f64>)) -> bool| {
-        let xs: Vec<f64> = rows.iter().filter(|r| keep(r)).filter_map(f).collect();
-        (geomean(&xs), xs.len())
-    };
-    let with_go = |r: &(f64, f64, Option<f64>, Option<f64>)| r.3.is_some();
-    let common = |r: &(f64, f64, Option<f64>, Option<f64>)| r.2.is_some() && r.3.is_some();
-    let (o, n) = pick(&|r| Some(r.0), &with_go);
-    let (t, _) = pick(&|r| Some(r.1), &with_go);
-    let (g, _) = pick(&|r| r.3, &with_go);
+    let with_go = |r: &Row| r.gotmpl.is_some();
+    let common = |r: &Row| r.typed.is_some() && r.gotmpl.is_some();
+    let (o, n) = geo(&rows, with_go, |r| Some(r.execute));
+    let (t, _) = geo(&rows, with_go, |r| Some(r.tree));
+    let (g, _) = geo(&rows, with_go, |r| r.gotmpl);
     println!(
         "\ngeomean over the {n} scenarios gotmpl renders exactly: ours execute {:.2} µs, ours render tree {:.2} µs, gotmpl {:.2} µs; gotmpl / ours = {:.2}x (execute), {:.2}x (tree)",
         o / 1e3,
@@ -304,9 +317,9 @@ fn summary(scenarios: &[Scenario]) {
         g / o,
         g / t
     );
-    let (o, n) = pick(&|r| Some(r.0), &common);
-    let (ty, _) = pick(&|r| r.2, &common);
-    let (g, _) = pick(&|r| r.3, &common);
+    let (o, n) = geo(&rows, common, |r| Some(r.execute));
+    let (ty, _) = geo(&rows, common, |r| r.typed);
+    let (g, _) = geo(&rows, common, |r| r.gotmpl);
     println!(
         "geomean over the {n} scenarios both gotmpl and the typed path render exactly: ours execute {:.2} µs, ours typed {:.2} µs, gotmpl {:.2} µs; gotmpl / dynamic = {:.2}x (target 2x), gotmpl / typed = {:.2}x (target 4x); dynamic / typed = {:.2}x",
         o / 1e3,
@@ -316,9 +329,8 @@ fn summary(scenarios: &[Scenario]) {
         g / ty,
         o / ty
     );
-    let all = |_: &(f64, f64, Option<f64>, Option<f64>)| true;
-    let (o, n) = pick(&|r| Some(r.0), &all);
-    let (t, _) = pick(&|r| Some(r.1), &all);
+    let (o, n) = geo(&rows, |_| true, |r| Some(r.execute));
+    let (t, _) = geo(&rows, |_| true, |r| Some(r.tree));
     println!(
         "geomean over all {n} scenarios: ours execute {:.2} µs, ours render tree {:.2} µs",
         o / 1e3,
