@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generates bench-compare/benches/typed_scenarios/mod.rs: the scenario pages
 (../benches/scenarios/*.json) as typed templates, for the speed bar's typed
-column (benches/core_vs_gotmpl.rs).
+column (benches/core_vs_gotmpl.rs). Needs python3 and rustfmt.
 
     python3 bench-compare/gen_typed.py                      # from the committed schemas
     python3 bench-compare/gen_typed.py --states DIR         # re-infer the schemas
