@@ -1376,7 +1376,7 @@ impl<'a> Gen<'a> {
                 let build = quote!({
                     let #r: #t::rt::Vec<#t::rt::Dyn> = #bd;
                     let key = #key;
-                    #items.push(#t::rt::Item { key, dyns: #r });
+                    #items.push(#t::rt::Item::new(key, #r));
                 });
                 // Per-item change tracking (root slots of `diff_from`): an
                 // item equal to the old one at its position (and whose body

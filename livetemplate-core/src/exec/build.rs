@@ -1,6 +1,12 @@
 //! Evaluating a compiled [`crate::program`] into a [`Rendered`] tree: the same
 //! walk as the interpreter's (sharing its steps), but each slot's value is
 //! kept apart from the statics instead of being appended to one string.
+//!
+//! The walk can be given the previous tree of the same program: then the
+//! items of a `range` whose body is pure in its item (see
+//! `program::purity`) and whose element (and index) are identical to an old
+//! item's take that item's dynamics as they are (shared, not copied), and
+//! are not evaluated again.
 
 use std::sync::Arc;
 
@@ -8,27 +14,110 @@ use crate::error::Error;
 use crate::parse::ast::{BranchNode, Node};
 use crate::program::{Block, BlockId, Op, Slot};
 use crate::value::Value;
-use crate::wire::{Comprehension, Dyn, Item, Rendered};
+use crate::wire::{Comprehension, Dyn, Item, ItemMemo, Rendered};
 
 use super::display::Cursor;
-use super::{Dot, Flow, State};
+use super::{Dot, Flow, Iteration, State};
+
+/// The compiled program being evaluated.
+#[derive(Clone, Copy)]
+pub(crate) struct Prog<'t> {
+    /// Its blocks.
+    pub(crate) blocks: &'t [Block],
+    /// For each block, whether it is the body of a range pure in its item.
+    pub(crate) pure: &'t [bool],
+}
+
+impl<'t> Prog<'t> {
+    fn statics_of(&self, id: BlockId, other: &Arc<crate::wire::Statics>) -> bool {
+        Arc::ptr_eq(&self.blocks[id].statics, other)
+    }
+}
 
 /// How a range's items are built.
 struct RangeShape {
     body: BlockId,
     key_slot: Option<usize>,
     opaque: bool,
+    /// The body is pure in its item: items carry a memo and may be reused.
+    pure: bool,
+    /// The range binds the index (or key) to a variable.
+    binds_index: bool,
+}
+
+/// How far past the expected position an old item is looked for.
+const REUSE_WINDOW: usize = 8;
+
+/// The items of the previous render of a range, and where the next new
+/// item is expected among them.
+struct OldItems<'p> {
+    items: &'p [Item],
+    /// Index after the last old item reused.
+    next: usize,
+    /// Old index minus new index of the last item reused.
+    offset: isize,
+}
+
+impl<'p> OldItems<'p> {
+    fn new(items: &'p [Item]) -> Self {
+        OldItems {
+            items,
+            next: 0,
+            offset: 0,
+        }
+    }
+
+    /// Where new item `i` is expected: at the offset of the last reuse.
+    fn expected_index(&self, i: usize) -> Option<usize> {
+        i.checked_add_signed(self.offset)
+            .filter(|&j| j < self.items.len())
+    }
+
+    /// An old item evaluated from the same inputs as new item `i`: looked
+    /// for where it is expected, then among the few after the last one
+    /// reused (so items inserted or removed before shift the search), then
+    /// at the same position.
+    fn find(&mut self, i: usize, memo: &ItemMemo) -> Option<&'p Item> {
+        let end = self.items.len().min(self.next + REUSE_WINDOW);
+        let found = self
+            .expected_index(i)
+            .into_iter()
+            .chain(self.next..end)
+            .chain(std::iter::once(i))
+            .find(|&j| {
+                self.items
+                    .get(j)
+                    .and_then(|o| o.memo.as_ref())
+                    .is_some_and(|m| m.same_inputs(memo))
+            })?;
+        self.next = found + 1;
+        self.offset = found as isize - i as isize;
+        self.items.get(found)
+    }
+
+    /// The old item expected at new item `i`: its nested nodes are reused
+    /// where they can be when `i` is evaluated.
+    fn expected(&self, i: usize) -> Option<&'p Item> {
+        self.expected_index(i)
+            .or((i < self.items.len()).then_some(i))
+            .and_then(|j| self.items.get(j))
+    }
 }
 
 impl<'t> State<'t> {
-    /// Evaluates the root block with `$` and dot bound to `data`.
+    /// Evaluates the root block with `$` and dot bound to `data`, reusing
+    /// what it can of `prev` (an earlier render of the same program).
     pub(crate) fn build_root(
         &mut self,
-        blocks: &'t [Block],
+        prog: Prog<'t>,
         root: BlockId,
         data: &Value,
+        prev: Option<&Rendered>,
     ) -> Result<Rendered, Error> {
-        self.build_block(blocks, root, Dot::root(data))
+        let prev = prev
+            .filter(|p| prog.statics_of(root, &p.statics))
+            .map(|p| &p.dyns[..]);
+        self.build_block(prog, root, Dot::root(data), prev)
     }
 
     /// Evaluates one slot of `blocks` with dot `dot` (the typed templates
@@ -40,19 +129,22 @@ impl<'t> State<'t> {
         slot: &'t Slot,
         dot: &Value,
     ) -> Result<Dyn, Error> {
-        self.build_slot(blocks, slot, Dot::root(dot))
+        let prog = Prog { blocks, pure: &[] };
+        self.build_slot(prog, slot, Dot::root(dot), None)
     }
 
-    /// Evaluates block `id` of `blocks` with dot `dot`.
+    /// Evaluates block `id` with dot `dot`; `prev` is the block's dynamics
+    /// in the previous render, if known.
     fn build_block(
         &mut self,
-        blocks: &'t [Block],
+        prog: Prog<'t>,
         id: BlockId,
         dot: Dot<'_>,
+        prev: Option<&[Dyn]>,
     ) -> Result<Rendered, Error> {
-        let block = &blocks[id];
+        let block = &prog.blocks[id];
         let mut dyns = Vec::with_capacity(block.slot_count());
-        self.build_ops(blocks, &block.ops, dot, &mut dyns)?;
+        self.build_ops(prog, &block.ops, dot, &mut dyns, prev)?;
         Ok(Rendered {
             statics: Arc::clone(&block.statics),
             dyns,
@@ -63,11 +155,16 @@ impl<'t> State<'t> {
     /// when it has no slots (a plain string is smaller on the wire).
     fn build_nested(
         &mut self,
-        blocks: &'t [Block],
+        prog: Prog<'t>,
         id: BlockId,
         dot: Dot<'_>,
+        prev: Option<&Dyn>,
     ) -> Result<Dyn, Error> {
-        let r = self.build_block(blocks, id, dot)?;
+        let prev = match prev {
+            Some(Dyn::Node(r)) if prog.statics_of(id, &r.statics) => Some(&r.dyns[..]),
+            _ => None,
+        };
+        let r = self.build_block(prog, id, dot, prev)?;
         Ok(if r.dyns.is_empty() {
             Dyn::Str(String::from(&*r.statics.parts[0]))
         } else {
@@ -75,13 +172,15 @@ impl<'t> State<'t> {
         })
     }
 
-    /// Runs `ops`, pushing one value per slot onto `dyns`.
+    /// Runs `ops`, pushing one value per slot onto `dyns` (whose previous
+    /// values, if known, are `prev`).
     fn build_ops(
         &mut self,
-        blocks: &'t [Block],
+        prog: Prog<'t>,
         ops: &'t [Op],
         dot: Dot<'_>,
         dyns: &mut Vec<Dyn>,
+        prev: Option<&[Dyn]>,
     ) -> Result<(), Error> {
         for op in ops {
             match op {
@@ -89,12 +188,13 @@ impl<'t> State<'t> {
                     self.eval_pipeline(dot, pipe)?;
                 }
                 Op::Slot(slot) => {
-                    let d = self.build_slot(blocks, slot, dot)?;
+                    let p = prev.and_then(|p| p.get(dyns.len()));
+                    let d = self.build_slot(prog, slot, dot, p)?;
                     dyns.push(d);
                 }
                 Op::Call { node, ops } => {
                     let (new_dot, frame) = self.enter_template(dot, node)?;
-                    let res = self.build_ops(blocks, ops, new_dot.as_dot(), dyns);
+                    let res = self.build_ops(prog, ops, new_dot.as_dot(), dyns, prev);
                     self.leave_template(frame);
                     res?;
                 }
@@ -105,9 +205,10 @@ impl<'t> State<'t> {
 
     fn build_slot(
         &mut self,
-        blocks: &'t [Block],
+        prog: Prog<'t>,
         slot: &'t Slot,
         dot: Dot<'_>,
+        prev: Option<&Dyn>,
     ) -> Result<Dyn, Error> {
         match slot {
             Slot::Expr(node) => {
@@ -131,13 +232,13 @@ impl<'t> State<'t> {
                     let val = self.eval_pipeline(dot, &b.pipe)?;
                     if val.get().is_some_and(Value::truth) {
                         let inner = if is_with { val.as_dot() } else { dot };
-                        result = Some(self.build_nested(blocks, arm.block, inner)?);
+                        result = Some(self.build_nested(prog, arm.block, inner, prev)?);
                         break;
                     }
                 }
                 let result = match (result, otherwise) {
                     (Some(r), _) => r,
-                    (None, Some(e)) => self.build_nested(blocks, *e, dot)?,
+                    (None, Some(e)) => self.build_nested(prog, *e, dot, prev)?,
                     (None, None) => Dyn::Str(String::new()),
                 };
                 self.vars.truncate(mark);
@@ -154,13 +255,23 @@ impl<'t> State<'t> {
                     body: *body,
                     key_slot: *key_slot,
                     opaque: *opaque_items,
+                    pure: prog.pure.get(*body).copied().unwrap_or(false),
+                    binds_index: node.pipe.decl.len() > 1,
                 };
-                self.build_range(blocks, node, &shape, *otherwise, dot)
+                self.build_range(prog, node, &shape, *otherwise, dot, prev)
             }
             Slot::Call { node: t, block } => {
                 let (new_dot, frame) = self.enter_template(dot, t)?;
                 let res = match block {
-                    Some(id) => self.build_block(blocks, *id, new_dot.as_dot()),
+                    Some(id) => {
+                        let prev = match prev {
+                            Some(Dyn::Node(r)) if prog.statics_of(*id, &r.statics) => {
+                                Some(&r.dyns[..])
+                            }
+                            _ => None,
+                        };
+                        self.build_block(prog, *id, new_dot.as_dot(), prev)
+                    }
                     None => {
                         Err(self.error("internal error: template call without a compiled callee"))
                     }
@@ -173,24 +284,31 @@ impl<'t> State<'t> {
 
     fn build_range(
         &mut self,
-        blocks: &'t [Block],
+        prog: Prog<'t>,
         r: &'t BranchNode,
         shape: &RangeShape,
         otherwise: Option<BlockId>,
         dot: Dot<'_>,
+        prev: Option<&Dyn>,
     ) -> Result<Dyn, Error> {
         self.at = Cursor::Range(r);
         let mark0 = self.vars.len();
         let val = self.eval_pipeline(dot, &r.pipe)?;
         let v = val.get();
         let mut items = Vec::new();
-        let ran = self.range_each(v, r.pipe.decl.len(), |st, item_dot| {
-            st.build_item(blocks, r, shape, item_dot, &mut items)
+        let mut old = match prev {
+            Some(Dyn::Comp(c)) if prog.statics_of(shape.body, &c.statics) => {
+                Some(OldItems::new(&c.items))
+            }
+            _ => None,
+        };
+        let ran = self.range_each(v, r.pipe.decl.len(), |st, item_dot, it| {
+            st.build_item(prog, r, shape, (item_dot, it), &mut items, old.as_mut())
         })?;
         let result = match otherwise {
-            Some(e) if !ran => self.build_nested(blocks, e, dot)?,
+            Some(e) if !ran => self.build_nested(prog, e, dot, prev)?,
             _ => Dyn::Comp(Comprehension {
-                statics: Arc::clone(&blocks[shape.body].statics),
+                statics: Arc::clone(&prog.blocks[shape.body].statics),
                 items,
             }),
         };
@@ -198,32 +316,66 @@ impl<'t> State<'t> {
         Ok(result)
     }
 
-    /// Builds one item (its variables are bound); returns whether the loop must stop.
+    /// Builds one item (its variables are bound), or takes an old one
+    /// evaluated from the same inputs; returns whether the loop must stop.
     fn build_item(
         &mut self,
-        blocks: &'t [Block],
+        prog: Prog<'t>,
         r: &'t BranchNode,
         shape: &RangeShape,
-        dot: Dot<'_>,
+        (dot, it): (Dot<'_>, Iteration<'_>),
         items: &mut Vec<Item>,
+        old: Option<&mut OldItems<'_>>,
     ) -> Result<bool, Error> {
+        let i = items.len();
+        let mut memo = shape.pure.then(|| ItemMemo {
+            elem: it.elem.clone(),
+            index: shape.binds_index.then(|| it.index.value()),
+            iface: it.iface,
+            broke: false,
+        });
+        let mut expected = None;
+        if let Some(old) = old {
+            if let Some(m) = &mut memo {
+                if let Some(o) = old.find(i, m) {
+                    // The new element's memo: the held tree then keeps
+                    // only the latest data alive.
+                    m.broke = o.memo.as_ref().is_some_and(|om| om.broke);
+                    let broke = m.broke;
+                    items.push(Item {
+                        key: o.key.clone(),
+                        dyns: Arc::clone(&o.dyns),
+                        memo,
+                    });
+                    return Ok(broke);
+                }
+            }
+            expected = old.expected(i);
+        }
         Ok(if shape.opaque {
             let mut s = String::new();
             let flow = self.walk_list(dot, &r.list, &mut s)?;
+            let broke = flow == Flow::Break;
+            if let Some(m) = &mut memo {
+                m.broke = broke;
+            }
             items.push(Item {
                 key: None,
-                dyns: vec![Dyn::Str(s)],
+                dyns: Arc::new(vec![Dyn::Str(s)]),
+                memo,
             });
-            flow == Flow::Break
+            broke
         } else {
-            let rendered = self.build_block(blocks, shape.body, dot)?;
+            let prev = expected.map(|o| &o.dyns[..]);
+            let rendered = self.build_block(prog, shape.body, dot, prev)?;
             let key = shape.key_slot.and_then(|k| match rendered.dyns.get(k) {
                 Some(Dyn::Str(s)) => Some(s.clone()),
                 _ => None,
             });
             items.push(Item {
                 key,
-                dyns: rendered.dyns,
+                dyns: Arc::new(rendered.dyns),
+                memo,
             });
             false
         })
