@@ -886,7 +886,7 @@ mod nested_fields {
     use std::sync::Arc;
 
     const SRC: &str = r#"{{range .Items}}<a href="{{.URL}}">{{.UserID}} {{.Title}}</a>{{printf "%d:%s" .UserID .URL}}{{if eq .UserID 3}}three{{end}}{{end}}
-{{.Owner.Name}} {{with .Owner}}{{.Address.City}}{{end}} {{.Shared.Address.City}} {{range $i, $it := .Items}}{{$i}}={{$it.UserID}}{{end}} {{printf "%s" .Owner.Address.City}}"#;
+{{.Owner.Name}} {{with .Owner}}{{.Address.City}}{{end}} {{.Shared.Address.City}} {{range $i, $it := .Items}}{{$i}}={{$it.UserID}}{{end}} {{printf "%s" .Owner.Address.City}} {{range .Pairs}}{{.First}}/{{.Last}};{{end}}"#;
 
     #[derive(GoValue, Clone, PartialEq, Debug)]
     pub struct Item {
@@ -903,6 +903,13 @@ mod nested_fields {
     }
 
     #[derive(GoValue, Clone, PartialEq, Debug)]
+    pub struct Pair<T: GoValue> {
+        pub first: T,
+        #[go(name = "Last")]
+        pub second: T,
+    }
+
+    #[derive(GoValue, Clone, PartialEq, Debug)]
     pub struct Owner {
         pub name: String,
         pub address: Option<Box<Address>>,
@@ -911,12 +918,13 @@ mod nested_fields {
     #[derive(LiveTemplate, Clone, PartialEq, Debug)]
     #[template(
         source = r#"{{range .Items}}<a href="{{.URL}}">{{.UserID}} {{.Title}}</a>{{printf "%d:%s" .UserID .URL}}{{if eq .UserID 3}}three{{end}}{{end}}
-{{.Owner.Name}} {{with .Owner}}{{.Address.City}}{{end}} {{.Shared.Address.City}} {{range $i, $it := .Items}}{{$i}}={{$it.UserID}}{{end}} {{printf "%s" .Owner.Address.City}}"#
+{{.Owner.Name}} {{with .Owner}}{{.Address.City}}{{end}} {{.Shared.Address.City}} {{range $i, $it := .Items}}{{$i}}={{$it.UserID}}{{end}} {{printf "%s" .Owner.Address.City}} {{range .Pairs}}{{.First}}/{{.Last}};{{end}}"#
     )]
     pub struct Page {
         pub items: Vec<Item>,
         pub owner: Option<Box<Owner>>,
         pub shared: Arc<Owner>,
+        pub pairs: Vec<Pair<i64>>,
     }
 
     fn owner(name: &str, city: &str) -> Owner {
@@ -946,11 +954,21 @@ mod nested_fields {
             ],
             owner: Some(Box::new(owner("Ann", "Oslo"))),
             shared: Arc::new(owner("Bob", "Rome")),
+            pairs: vec![
+                Pair {
+                    first: 1,
+                    second: -2,
+                },
+                Pair {
+                    first: 3,
+                    second: 4,
+                },
+            ],
         };
         // Go 1.19's output for this data (html/template, via the oracle).
         assert_eq!(
             a.render().unwrap(),
-            "<a href=\"/a?x=%3c1%3e\">3 A &amp; B</a>3:/a?x=&lt;1&gt;three<a href=\"/b\">4 B</a>4:/b\nAnn Oslo Rome 0=31=4 Oslo"
+            "<a href=\"/a?x=%3c1%3e\">3 A &amp; B</a>3:/a?x=&lt;1&gt;three<a href=\"/b\">4 B</a>4:/b\nAnn Oslo Rome 0=31=4 Oslo 1/-2;3/4;"
         );
         let mut b = a.clone();
         b.items[1].uid = 7;
@@ -958,6 +976,7 @@ mod nested_fields {
         let mut c = b.clone();
         c.owner = Some(Box::new(owner("Cy", "Lima")));
         c.items.pop();
+        c.pairs[1].second = 5;
         let values = [a.clone(), b, c, a];
         for v in &values {
             let data = v.to_value();
@@ -984,6 +1003,7 @@ mod nested_fields {
             items: Vec::new(),
             owner: Some(Box::new(owner("Ann", "Oslo"))),
             shared: Arc::new(owner("Bob", "Rome")),
+            pairs: Vec::new(),
         };
         v.owner.as_mut().unwrap().address = None;
         let typed = v.render().unwrap_err();
