@@ -28,6 +28,8 @@ use crate::errors::TemplateError;
 use crate::load;
 use crate::names::go_to_snake;
 
+mod native;
+
 /// A value in scope: the dot, `$` or a variable.
 #[derive(Clone)]
 enum Val {
@@ -516,165 +518,34 @@ impl<'a> Gen<'a> {
         quote!(Self::__livetemplate_fallback()?.eval(#block, &[#(#path),*], #arm, &#dot, &#root, &[#(#vars),*])?)
     }
 
-    /// An expression of type `Option<Value>`: comparisons (`eq`, `ne`, `lt`,
-    /// `le`, `gt`, `ge`) of field chains and literals are evaluated here with
-    /// the core's comparison functions; anything else, and any comparison
-    /// error (for Go's exact message), by the interpreter.
+    /// An expression of type `Option<Value>`: the pipeline evaluated by the
+    /// generated code when [`Gen::native_value`] compiles it (the
+    /// interpreter when that code gives up), else by the interpreter.
     fn eval(&mut self, scope: &Scope, loc: &Loc, pipe: &Pipeline) -> TokenStream {
         let t = t();
         let fallback = self.fallback(scope, loc, pipe);
-        let [cmd] = pipe.cmds.as_slice() else {
-            return fallback;
-        };
-        let Some((Arg::Identifier { name, .. }, args)) = cmd.args.split_first() else {
-            return fallback;
-        };
-        if name == "len"
-            && let [arg] = args
-            && pipe.decl.is_empty()
-            && let Some(Val::Typed { expr, .. }) = self.chain(scope, arg)
-        {
-            return quote!(match #t::GoValue::go_len(#expr) {
-                #t::rt::Some(n) => #t::rt::Some(#t::rt::Value::Int(n as i64)),
+        match self.native_value(scope, pipe) {
+            Some(nv) => quote!(match #nv {
+                #t::rt::Some(x) => #t::rt::Some(#t::GoValue::to_value(&x)),
                 #t::rt::None => #fallback,
-            });
+            }),
+            None => fallback,
         }
-        let arity_ok = match name.as_str() {
-            "eq" => args.len() >= 2,
-            "ne" | "lt" | "le" | "gt" | "ge" => args.len() == 2,
-            _ => false,
-        };
-        if !arity_ok || !pipe.decl.is_empty() {
-            return fallback;
-        }
-        if let Some(b) = self.compare_bool(scope, loc, pipe) {
-            return quote!(#t::rt::Some(#t::rt::Value::Bool(#b)));
-        }
-        self.compare_values(scope, name, args, &fallback)
     }
 
-    /// A `bool` expression for a comparison of two integers or two strings
-    /// (typed fields or literals), compared directly (Go compares integers
-    /// of either sign by value, strings bytewise); other operand values go
-    /// through [`Gen::compare_values`]. `None` when the pipeline is not
-    /// such a comparison.
-    fn compare_bool(&mut self, scope: &Scope, loc: &Loc, pipe: &Pipeline) -> Option<TokenStream> {
+    /// A `bool` expression: the truth of an `if` condition, computed by the
+    /// generated code when [`Gen::native_truth`] compiles it.
+    fn truth(&mut self, scope: &Scope, loc: &Loc, pipe: &Pipeline) -> Option<TokenStream> {
         let t = t();
-        let [cmd] = pipe.cmds.as_slice() else {
-            return None;
-        };
-        let Some((Arg::Identifier { name, .. }, args)) = cmd.args.split_first() else {
-            return None;
-        };
-        if !pipe.decl.is_empty() || pipe.is_assign {
+        if self.pipe_chain(scope, pipe).is_some() {
             return None;
         }
-        let op = match name.as_str() {
-            "eq" => quote!(==),
-            "ne" => quote!(!=),
-            "lt" => quote!(<),
-            "le" => quote!(<=),
-            "gt" => quote!(>),
-            "ge" => quote!(>=),
-            _ => return None,
-        };
-        let [a, b] = args else {
-            return None;
-        };
-        let (ai, as_) = self.compare_operand(scope, a)?;
-        let (bi, bs) = self.compare_operand(scope, b)?;
+        let nt = self.native_truth(scope, pipe)?;
         let fallback = self.fallback(scope, loc, pipe);
-        let general = self.compare_values(scope, name, args, &fallback);
-        Some(quote!(match (#ai, #bi) {
-            (#t::rt::Some(x), #t::rt::Some(y)) => x #op y,
-            _ => match (#as_, #bs) {
-                (#t::rt::Some(x), #t::rt::Some(y)) => x #op y,
-                _ => #t::value_truth((#general).as_ref()),
-            },
+        Some(quote!(match #nt {
+            #t::rt::Some(b) => b,
+            #t::rt::None => #t::value_truth((#fallback).as_ref()),
         }))
-    }
-
-    /// An operand of a typed comparison: expressions of types
-    /// `Option<i128>` (its integer) and `Option<&str>` (its string).
-    fn compare_operand(&mut self, scope: &Scope, a: &Arg) -> Option<(TokenStream, TokenStream)> {
-        let t = t();
-        match a {
-            Arg::Number(n) if decimal_int(&n.text) => {
-                let i = n.int? as i128;
-                Some((quote!(#t::rt::Some(#i)), quote!(#t::rt::None::<&str>)))
-            }
-            Arg::String { value, .. } => {
-                Some((quote!(#t::rt::None::<i128>), quote!(#t::rt::Some(#value))))
-            }
-            other => match self.chain(scope, other) {
-                Some(Val::Typed { expr, .. }) => Some((
-                    quote!(#t::GoValue::go_int(#expr)),
-                    quote!(#t::GoValue::go_str(#expr)),
-                )),
-                _ => None,
-            },
-        }
-    }
-
-    /// [`Gen::eval`] of a comparison through `Value`s and the core's
-    /// comparison functions (the interpreter for errors and pointers).
-    fn compare_values(
-        &mut self,
-        scope: &Scope,
-        name: &str,
-        args: &[Arg],
-        fallback: &TokenStream,
-    ) -> TokenStream {
-        let t = t();
-        let mut vals = Vec::new();
-        for a in args {
-            let v = match a {
-                Arg::Number(n) if n.complex.is_none() => {
-                    // Go takes `1.0`, `1e3`, `0x1p4` as floats even when
-                    // integral, and `'a'` as a rune: only plain decimal
-                    // integers are ints here.
-                    if let Some(i) = n.int.filter(|_| decimal_int(&n.text)) {
-                        quote!(#t::rt::Value::Int(#i))
-                    } else if n.int.is_some() {
-                        return fallback.clone();
-                    } else if let Some(f) = n.float {
-                        quote!(#t::rt::Value::Float(#f))
-                    } else {
-                        return fallback.clone();
-                    }
-                }
-                Arg::String { value, .. } => quote!(#t::rt::Value::str(#value)),
-                Arg::Bool(_, b) => quote!(#t::rt::Value::Bool(#b)),
-                other => match self.chain(scope, other) {
-                    Some(Val::Typed { expr, .. }) => quote!(#t::GoValue::to_value(#expr)),
-                    Some(Val::Dyn(e)) => quote!(#t::rt::Clone::clone(#e)),
-                    None => return fallback.clone(),
-                },
-            };
-            vals.push(v);
-        }
-        let ids: Vec<Ident> = (0..vals.len()).map(|_| self.fresh("a")).collect();
-        let first = &ids[0];
-        let rest = &ids[1..];
-        let f = format_ident!("{}", name);
-        let call = if name == "eq" {
-            quote!(#t::rt::compare::eq(#t::rt::Some(&#first), &[#(#t::rt::Some(&#rest)),*]))
-        } else {
-            let second = &ids[1];
-            quote!(#t::rt::compare::#f(#t::rt::Some(&#first), #t::rt::Some(&#second)))
-        };
-        quote!({
-            #(let #ids: #t::rt::Value = #vals;)*
-            // Pointers compare by identity: the interpreter sees the real ones.
-            if false #(|| #t::is_ptr(&#ids))* {
-                #fallback
-            } else {
-                match #call {
-                    #t::rt::Ok(b) => #t::rt::Some(#t::rt::Value::Bool(b)),
-                    #t::rt::Err(_) => #fallback,
-                }
-            }
-        })
     }
 
     fn chain_tokens(escapers: &[livetemplate_core::escape::Escaper]) -> TokenStream {
@@ -708,7 +579,21 @@ impl<'a> Gen<'a> {
                 _ => quote!(#t::GoValue::write_escaped(#expr, #out, #chain);),
             };
         }
-        let v = self.eval(scope, loc, &a.pipe);
+        if let Some(nv) = self.native_value(scope, &a.pipe) {
+            use livetemplate_core::escape::Escaper as E;
+            let write = match a.escapers.as_slice() {
+                [E::HtmlEscaper | E::AttrEscaper | E::RcdataEscaper] => {
+                    quote!(#t::GoValue::write_html(&x, #out, #chain))
+                }
+                _ => quote!(#t::GoValue::write_escaped(&x, #out, #chain)),
+            };
+            let fallback = self.fallback(scope, loc, &a.pipe);
+            return quote!(match #nv {
+                #t::rt::Some(x) => #write,
+                #t::rt::None => #t::write_value_escaped(#out, #chain, (#fallback).as_ref()),
+            };);
+        }
+        let v = self.fallback(scope, loc, &a.pipe);
         quote!(#t::write_value_escaped(#out, #chain, (#v).as_ref());)
     }
 
@@ -1011,7 +896,7 @@ impl<'a> Gen<'a> {
     ) -> (TokenStream, TokenStream, Option<Val>) {
         let t = t();
         self.check_pipe(&b.pipe);
-        if !is_with && let Some(cond) = self.compare_bool(scope, loc, &b.pipe) {
+        if !is_with && let Some(cond) = self.truth(scope, loc, &b.pipe) {
             return (quote!(), quote!(if #cond), None);
         }
         let (pre, v) = self.bind(scope, loc, &b.pipe);
@@ -1753,7 +1638,7 @@ fn derive_inner(input: &DeriveInput) -> Result<TokenStream, Vec<syn::Error>> {
                 }
             }
         }
-        #[allow(unused_variables, unused_mut, unused_assignments, unused_braces, clippy::all)]
+        #[allow(unused_variables, unused_mut, unused_assignments, unused_braces, unused_labels, unreachable_code, clippy::all)]
         impl #ig #t::LiveTemplate for #name #tg #wc {
             const NAME: &'static str = #name_lit;
             const SIZE_HINT: usize = #size_hint;

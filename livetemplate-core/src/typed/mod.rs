@@ -23,6 +23,9 @@
 //!   position.
 
 pub mod field;
+pub mod native;
+
+pub use native::{Either, GoIndex, Indexed};
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -126,6 +129,12 @@ pub trait GoValue {
     fn go_str(&self) -> Option<&str> {
         None
     }
+
+    /// The value of a Go float (as [`GoValue::to_value`] gives it), for
+    /// typed `printf` verbs; `None` for anything else.
+    fn go_float(&self) -> Option<f64> {
+        None
+    }
 }
 
 impl<T: GoValue + ?Sized> GoValue for &T {
@@ -160,6 +169,9 @@ impl<T: GoValue + ?Sized> GoValue for &T {
     fn go_str(&self) -> Option<&str> {
         (**self).go_str()
     }
+    fn go_float(&self) -> Option<f64> {
+        (**self).go_float()
+    }
 }
 
 /// `GoValue` for smart pointers: everything is the pointee's.
@@ -190,6 +202,9 @@ macro_rules! forward_go_value {
             }
             fn go_str(&self) -> Option<&str> {
                 (**self).go_str()
+            }
+            fn go_float(&self) -> Option<f64> {
+                (**self).go_float()
             }
         }
     )*};
@@ -318,6 +333,9 @@ impl GoValue for f64 {
     fn is_true(&self) -> bool {
         *self != 0.0
     }
+    fn go_float(&self) -> Option<f64> {
+        Some(*self)
+    }
 }
 
 impl GoValue for f32 {
@@ -335,6 +353,9 @@ impl GoValue for f32 {
     }
     fn is_true(&self) -> bool {
         *self != 0.0
+    }
+    fn go_float(&self) -> Option<f64> {
+        Some(self.to_string().parse().unwrap_or(f64::from(*self)))
     }
 }
 
@@ -445,6 +466,31 @@ impl GoValue for Value {
     }
     fn is_true(&self) -> bool {
         self.truth()
+    }
+    fn go_len(&self) -> Option<usize> {
+        match self {
+            Value::Ptr(_) | Value::Nil | Value::NilPtr(_) => None,
+            v => v.len(),
+        }
+    }
+    fn go_int(&self) -> Option<i128> {
+        match self {
+            Value::Int(i) => Some(i128::from(*i)),
+            Value::Uint(u) => Some(i128::from(*u)),
+            _ => None,
+        }
+    }
+    fn go_str(&self) -> Option<&str> {
+        match self {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+    fn go_float(&self) -> Option<f64> {
+        match self {
+            Value::Float(f) => Some(*f),
+            _ => None,
+        }
     }
 }
 
