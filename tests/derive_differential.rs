@@ -874,6 +874,118 @@ mod break_continue {
             assert_eq!(tree, p.render(&w[1].to_value()).unwrap());
         }
     }
+
+    /// Nested ranges (their own `break`/`continue`, `else`), `with`,
+    /// variables declared and assigned in the body, a pipeline only the
+    /// interpreter evaluates (`slice`), an error inside the body, and a
+    /// `{{template}}` call (that body is still interpreted).
+    const SRC2: &str = r#"{{define "t"}}<t>{{.}}</t>{{end}}{{$n := 0}}{{range $i, $r := .Rows}}{{$seen := 0}}<r>{{range $r.Cells}}{{if eq . 0}}{{continue}}{{end}}{{if gt . 5}}{{break}}{{end}}{{$seen = .}}<c>{{.}}</c>{{else}}{{if $.Stop}}{{break}}{{end}}empty{{end}}{{with $r.Name}}<b title="{{.}}">{{slice . 0 1}}</b>{{else}}{{continue}}{{end}}{{$n = $i}}{{if and (gt $seen 0) (not $.Stop)}}s={{$seen}}{{end}}</r>{{if ge (len $r.Cells) $.Max}}{{index $r.Cells $.Max}}{{break}}{{end}}{{end}} n={{$n}}{{range .Rows}}{{template "t" .Name}}{{if .Name}}{{break}}{{end}}{{end}}"#;
+
+    #[derive(LiveTemplate, Clone, PartialEq, Debug)]
+    #[template(
+        source = r#"{{define "t"}}<t>{{.}}</t>{{end}}{{$n := 0}}{{range $i, $r := .Rows}}{{$seen := 0}}<r>{{range $r.Cells}}{{if eq . 0}}{{continue}}{{end}}{{if gt . 5}}{{break}}{{end}}{{$seen = .}}<c>{{.}}</c>{{else}}{{if $.Stop}}{{break}}{{end}}empty{{end}}{{with $r.Name}}<b title="{{.}}">{{slice . 0 1}}</b>{{else}}{{continue}}{{end}}{{$n = $i}}{{if and (gt $seen 0) (not $.Stop)}}s={{$seen}}{{end}}</r>{{if ge (len $r.Cells) $.Max}}{{index $r.Cells $.Max}}{{break}}{{end}}{{end}} n={{$n}}{{range .Rows}}{{template "t" .Name}}{{if .Name}}{{break}}{{end}}{{end}}"#
+    )]
+    pub struct Nested {
+        pub rows: Vec<Row>,
+        pub stop: bool,
+        pub max: i64,
+    }
+
+    #[derive(livetemplate::GoValue, Clone, PartialEq, Debug)]
+    pub struct Row {
+        pub name: String,
+        pub cells: Vec<i64>,
+    }
+
+    fn row(name: &str, cells: &[i64]) -> Row {
+        Row {
+            name: name.into(),
+            cells: cells.to_vec(),
+        }
+    }
+
+    #[test]
+    fn nested_break_and_continue_agree() {
+        let mut t = Template::new("Nested", Mode::Html);
+        t.parse(SRC2).unwrap();
+        let p = Program::new(t.compile("Nested").unwrap()).unwrap();
+        let a = Nested {
+            rows: vec![
+                row("ab<", &[1, 0, 3, 9, 4]),
+                row("", &[2]),
+                row("cd", &[]),
+                row("ef", &[5, 5, 5, 5]),
+                row("gh", &[1]),
+            ],
+            stop: false,
+            max: 4,
+        };
+        let mut b = a.clone();
+        b.stop = true;
+        let mut c = b.clone();
+        c.max = 9;
+        c.rows.remove(0);
+        let mut d = c.clone();
+        d.rows.clear();
+        let values = [a.clone(), b, c, d, a];
+        for v in &values {
+            let data = v.to_value();
+            assert_eq!(v.render().unwrap(), p.render_html(&data).unwrap(), "{v:?}");
+            assert_eq!(v.render_tree().unwrap(), p.render(&data).unwrap());
+        }
+        for w in values.windows(2) {
+            let mut tree = w[0].render_tree().unwrap();
+            let expected = wire::diff(
+                &p.render(&w[0].to_value()).unwrap(),
+                &p.render(&w[1].to_value()).unwrap(),
+            );
+            assert_eq!(w[1].diff_from(&w[0], &mut tree).unwrap(), expected);
+            assert_eq!(tree, p.render(&w[1].to_value()).unwrap());
+        }
+        // An error inside the walked body: `index` out of range, Go's text.
+        let mut e = values[2].clone();
+        e.max = 1;
+        e.rows = vec![row("x", &[1])];
+        let typed = e.render().unwrap_err();
+        let dynamic = p.render_html(&e.to_value()).unwrap_err();
+        assert_eq!(typed.message, dynamic.message);
+        assert!(
+            typed.message.contains("index out of range"),
+            "{}",
+            typed.message
+        );
+    }
+
+    #[derive(LiveTemplate, Clone, PartialEq, Debug)]
+    #[template(
+        source = r#"{{range .A}}<{{range .B}}{{else}}{{continue}}x{{end}}y>{{end}}|{{range .A}}<{{range .B}}{{else}}{{break}}x{{end}}y>{{end}}"#
+    )]
+    pub struct InElse {
+        pub a: Vec<Inner>,
+    }
+
+    #[derive(livetemplate::GoValue, Clone, PartialEq, Debug)]
+    pub struct Inner {
+        pub b: Vec<i64>,
+    }
+
+    /// `continue` in the `else` of a nested range continues the outer
+    /// range; `break` there only ends the nested range (Go recovers it
+    /// there): Go's output from the oracle, on both paths.
+    #[test]
+    fn break_and_continue_in_a_nested_else_follow_go() {
+        let src = r#"{{range .A}}<{{range .B}}{{else}}{{continue}}x{{end}}y>{{end}}|{{range .A}}<{{range .B}}{{else}}{{break}}x{{end}}y>{{end}}"#;
+        let mut t = Template::new("InElse", Mode::Html);
+        t.parse(src).unwrap();
+        let p = Program::new(t.compile("InElse").unwrap()).unwrap();
+        let v = InElse {
+            a: vec![Inner { b: vec![] }, Inner { b: vec![] }],
+        };
+        let go = "&lt;&lt;|&lt;y>&lt;y>";
+        assert_eq!(v.render().unwrap(), go);
+        assert_eq!(p.render_html(&v.to_value()).unwrap(), go);
+        assert_eq!(v.render_tree().unwrap(), p.render(&v.to_value()).unwrap());
+    }
 }
 
 /// Fields of nested values (range items, `.A.B`, `with`, variables, the
@@ -1148,7 +1260,9 @@ lowsamet"#;
     }
 
     #[derive(LiveTemplate, Clone, PartialEq, Debug)]
-    #[template(source = r#"{{if eq .Which 0}}{{index .L 5}}{{else if eq .Which 1}}{{len .N}}{{else if eq .Which 2}}{{index .M 1}}{{else}}{{if and .N (index .L 7)}}x{{end}}{{end}}"#)]
+    #[template(
+        source = r#"{{if eq .Which 0}}{{index .L 5}}{{else if eq .Which 1}}{{len .N}}{{else if eq .Which 2}}{{index .M 1}}{{else}}{{if and .N (index .L 7)}}x{{end}}{{end}}"#
+    )]
     pub struct Errs {
         pub which: i64,
         pub n: i64,

@@ -16,7 +16,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use livetemplate_core::funcs::Builtin;
-use livetemplate_core::parse::ast::{Arg, BranchNode, Node, Pipeline};
+use livetemplate_core::parse::ast::{Arg, BranchNode, List, Node, Pipeline};
 use livetemplate_core::program::{Arm, Block, Op, Slot, compile};
 use livetemplate_core::{Mode, Template};
 use proc_macro2::{Span, TokenStream};
@@ -117,6 +117,9 @@ struct Loc {
     block: usize,
     path: Vec<usize>,
     arm: usize,
+    /// For a pipeline inside the body of a `range` with `break`/`continue`
+    /// (the slot at `block`/`path`): the pipeline's offset in the source.
+    span: Option<u32>,
 }
 
 impl Loc {
@@ -440,14 +443,20 @@ impl<'a> Gen<'a> {
             Val::Dyn(e) => quote!(#t::rt::Clone::clone(#e)),
             Val::Typed { expr, .. } if u.bare => quote!(#t::GoValue::to_value(#expr)),
             Val::Typed { expr, is_root } => {
-                let mut entries = Vec::new();
+                let mut vals = Vec::new();
                 for f in &u.fields {
                     let what = format!(".{f}");
                     let off = self.offsets(offset, std::slice::from_ref(f))[0];
                     let field = self.access(expr, f, *is_root, off, &what);
-                    entries.push(quote!((#t::string(#f), #t::GoValue::to_value(#field))));
+                    vals.push(quote!(#t::GoValue::to_value(#field)));
                 }
-                quote!(#t::partial_struct(#t::rt::vec![#(#entries),*]))
+                let names = &u.fields;
+                // The struct type is built once per call site.
+                quote!({
+                    static TY: #t::rt::LazyLock<#t::rt::Arc<#t::rt::StructType>> =
+                        #t::rt::LazyLock::new(|| #t::partial_type(&[#(#names),*]));
+                    #t::partial_value(&TY, #t::rt::vec![#(#vals),*])
+                })
             }
         }
     }
@@ -515,6 +524,9 @@ impl<'a> Gen<'a> {
             }
         }
         let (block, path, arm) = (loc.block, &loc.path, loc.arm);
+        if let Some(span) = loc.span {
+            return quote!(Self::__livetemplate_fallback()?.eval_in(#block, &[#(#path),*], #span, &#dot, &#root, &[#(#vars),*])?);
+        }
         quote!(Self::__livetemplate_fallback()?.eval(#block, &[#(#path),*], #arm, &#dot, &#root, &[#(#vars),*])?)
     }
 
@@ -790,6 +802,7 @@ impl<'a> Gen<'a> {
                 block: id,
                 path: p.clone(),
                 arm: 0,
+                span: None,
             };
             match op {
                 Op::Bind(pipe) => {
@@ -1086,6 +1099,9 @@ impl<'a> Gen<'a> {
             } => {
                 if *opaque_items {
                     let t = t();
+                    if walkable(&node.list) {
+                        return self.walked_range(scope, loc, node, *otherwise, Some(out));
+                    }
                     let d = self.interpreted_slot(scope, loc, node);
                     return quote!(#t::rt::Dyn::write_html(&#d, #out););
                 }
@@ -1135,6 +1151,202 @@ impl<'a> Gen<'a> {
                 quote!({ #pre #body })
             }
         }
+    }
+
+    /// A `range` whose body uses `break`/`continue` (slot at `loc`), as a
+    /// Rust loop walking the body's nodes: its HTML appended to `out`, or
+    /// (`out` is `None`) a `Dyn` expression: a comprehension with one item
+    /// per iteration, the text the iteration wrote up to its end, `break`
+    /// or `continue` (as the interpreter builds it), or the `else` block.
+    fn walked_range(
+        &mut self,
+        scope: &Scope,
+        loc: &Loc,
+        node: &BranchNode,
+        otherwise: Option<usize>,
+        out: Option<&TokenStream>,
+    ) -> TokenStream {
+        let t = t();
+        let Slot::Range { body, .. } = self.find_slot(loc) else {
+            return quote!(#t::rt::Dyn::Str(#t::rt::String::new()));
+        };
+        let mut sc = scope.clone();
+        let (pre, head, mut inner) = self.range_head(&mut sc, loc, node);
+        let o = self.fresh("o");
+        let f = self.label("f");
+        let item_flow = Flow {
+            brk: quote!(break #f 1u8;),
+            cont: quote!(break #f 2u8;),
+        };
+        let stmts = self.walk_list(&mut inner, loc, &node.list, &o, &item_flow);
+        let flow = quote!(let __lt_flow: u8 = #f: { #(#stmts)* 0u8 };);
+        match out {
+            Some(out) => {
+                let ran = self.fresh("ran");
+                let el = match otherwise {
+                    Some(e) => {
+                        let el = self.block(e, &sc, false, out);
+                        quote!(if !#ran #el)
+                    }
+                    None => quote!(),
+                };
+                quote!({
+                    #pre
+                    let mut #ran = false;
+                    #head {
+                        #ran = true;
+                        let #o: &mut #t::rt::String = &mut *#out;
+                        #flow
+                        if __lt_flow == 1 { break; }
+                    }
+                    #el
+                })
+            }
+            None => {
+                let items = self.fresh("items");
+                let buf = self.fresh("buf");
+                let comp = quote!(#t::rt::Dyn::Comp(#t::rt::Comprehension {
+                    statics: #t::rt::Clone::clone(&Self::__livetemplate_statics()[#body]),
+                    items: #items,
+                }));
+                let result = match otherwise {
+                    Some(e) => {
+                        let el = self.nested(e, &sc);
+                        quote!(if #items.is_empty() { #el } else { #comp })
+                    }
+                    None => comp,
+                };
+                quote!({
+                    #pre
+                    let mut #items: #t::rt::Vec<#t::rt::Item> = #t::rt::Vec::new();
+                    #head {
+                        let mut #buf = #t::rt::String::new();
+                        let #o: &mut #t::rt::String = &mut #buf;
+                        #flow
+                        #items.push(#t::rt::Item::new(#t::rt::None, #t::rt::vec![#t::rt::Dyn::Str(#buf)]));
+                        if __lt_flow == 1 { break; }
+                    }
+                    #result
+                })
+            }
+        }
+    }
+
+    /// The slot at `loc`.
+    fn find_slot(&self, loc: &Loc) -> &'a Slot {
+        static EMPTY: Slot = Slot::Branch {
+            arms: Vec::new(),
+            otherwise: None,
+        };
+        let blocks = self.blocks;
+        let mut ops = &blocks[loc.block].ops;
+        let Some((last, through)) = loc.path.split_last() else {
+            return &EMPTY;
+        };
+        for &i in through {
+            match ops.get(i) {
+                Some(Op::Call { ops: inner, .. }) => ops = inner,
+                _ => return &EMPTY,
+            }
+        }
+        match ops.get(*last) {
+            Some(Op::Slot(s)) => s,
+            _ => &EMPTY,
+        }
+    }
+
+    /// Statements writing the nodes of `list` (inside the body of the
+    /// `range` slot at `rloc`) to `out` (a `&mut String` variable).
+    fn walk_list(
+        &mut self,
+        scope: &mut Scope,
+        rloc: &Loc,
+        list: &List,
+        out: &Ident,
+        flow: &Flow,
+    ) -> Vec<TokenStream> {
+        let t = t();
+        let mut stmts = Vec::new();
+        for n in &list.nodes {
+            match n {
+                Node::Text(x) => {
+                    let text = &x.text;
+                    stmts.push(quote!(#t::rt::String::push_str(#out, #text);));
+                }
+                Node::Comment(_) | Node::Template(_) => {}
+                Node::Break(_) => stmts.push(flow.brk.clone()),
+                Node::Continue(_) => stmts.push(flow.cont.clone()),
+                Node::Action(a) => {
+                    let loc = Loc {
+                        span: Some(a.pipe.span.start),
+                        ..rloc.clone()
+                    };
+                    if a.pipe.decl.is_empty() {
+                        stmts.push(self.write_action(scope, &loc, n, &quote!(#out)));
+                        continue;
+                    }
+                    self.check_pipe(&a.pipe);
+                    let mutable = a.pipe.decl.iter().any(|d| self.assigned.contains(&d.name));
+                    if a.pipe.is_assign || mutable {
+                        stmts.push(self.bind_mutable(scope, &loc, &a.pipe));
+                    } else {
+                        let (s, v) = self.bind(scope, &loc, &a.pipe);
+                        stmts.push(s);
+                        self.declare(scope, &a.pipe, &v);
+                    }
+                }
+                Node::If(b) | Node::With(b) => {
+                    let is_with = matches!(n, Node::With(_));
+                    let loc = Loc {
+                        span: Some(b.pipe.span.start),
+                        ..rloc.clone()
+                    };
+                    let mut sc = scope.clone();
+                    let (pre, head, dot) = self.branch_head(&mut sc, &loc, b, is_with);
+                    let mut then_sc = sc.clone();
+                    if let Some(d) = dot {
+                        then_sc.dot = d;
+                    }
+                    let th = self.walk_list(&mut then_sc, rloc, &b.list, out, flow);
+                    let el = match &b.else_list {
+                        Some(l) => self.walk_list(&mut sc, rloc, l, out, flow),
+                        None => Vec::new(),
+                    };
+                    stmts.push(quote!({ #pre #head { #(#th)* } else { #(#el)* } }));
+                }
+                Node::Range(r) => {
+                    let loc = Loc {
+                        span: Some(r.pipe.span.start),
+                        ..rloc.clone()
+                    };
+                    let mut sc = scope.clone();
+                    let (pre, head, mut inner) = self.range_head(&mut sc, &loc, r);
+                    let l = self.label("r");
+                    let inner_flow = Flow {
+                        brk: quote!(break #l;),
+                        cont: quote!(continue #l;),
+                    };
+                    let body = self.walk_list(&mut inner, rloc, &r.list, out, &inner_flow);
+                    let ran = self.fresh("ran");
+                    let e = self.label("e");
+                    let else_flow = Flow {
+                        brk: quote!(break #e;),
+                        cont: flow.cont.clone(),
+                    };
+                    let el = match &r.else_list {
+                        Some(x) => self.walk_list(&mut sc, rloc, x, out, &else_flow),
+                        None => Vec::new(),
+                    };
+                    stmts.push(quote!({
+                        #pre
+                        let mut #ran = false;
+                        #l: #head { #ran = true; #(#body)* }
+                        if !#ran { #e: { #(#el)* } }
+                    }));
+                }
+            }
+        }
+        stmts
     }
 
     /// A `Dyn` expression: the slot at `loc` evaluated by the interpreter
@@ -1234,6 +1446,9 @@ impl<'a> Gen<'a> {
                 opaque_items,
             } => {
                 if *opaque_items {
+                    if walkable(&node.list) {
+                        return self.walked_range(scope, loc, node, *otherwise, None);
+                    }
                     return self.interpreted_slot(scope, loc, node);
                 }
                 let mut sc = scope.clone();
@@ -1321,6 +1536,29 @@ impl<'a> Gen<'a> {
     }
 }
 
+/// What `{{break}}` and `{{continue}}` do in a walked `range` body: in
+/// the body itself, leave the item's labelled block with 1 (break) or 2
+/// (continue); in a range nested in it, its labelled Rust loop; in the
+/// `else` of a nested range, as in Go (whose nested range recovers its
+/// break): `break` ends that `else`, `continue` is the outer one's.
+#[derive(Clone)]
+struct Flow {
+    brk: TokenStream,
+    cont: TokenStream,
+}
+
+/// Whether the generated code can walk a `range` body node by node (no
+/// `{{template}}` calls, which the slot tree inlines but the AST does not).
+fn walkable(list: &List) -> bool {
+    list.nodes.iter().all(|n| match n {
+        Node::Template(_) => false,
+        Node::If(b) | Node::With(b) | Node::Range(b) => {
+            walkable(&b.list) && b.else_list.as_ref().is_none_or(walkable)
+        }
+        _ => true,
+    })
+}
+
 /// Names of the variables assigned (`{{$x = ...}}`) anywhere in `blocks`.
 fn assigned_vars(blocks: &[Block]) -> BTreeSet<String> {
     fn ops(list: &[Op], acc: &mut BTreeSet<String>) {
@@ -1328,6 +1566,28 @@ fn assigned_vars(blocks: &[Block]) -> BTreeSet<String> {
             match op {
                 Op::Bind(p) if p.is_assign => acc.extend(p.decl.iter().map(|d| d.name.clone())),
                 Op::Call { ops: inner, .. } => ops(inner, acc),
+                // A body with `break`/`continue` has no ops: its nodes.
+                Op::Slot(Slot::Range {
+                    node,
+                    opaque_items: true,
+                    ..
+                }) => nodes(&node.list, acc),
+                _ => {}
+            }
+        }
+    }
+    fn nodes(list: &List, acc: &mut BTreeSet<String>) {
+        for n in &list.nodes {
+            match n {
+                Node::Action(a) if a.pipe.is_assign => {
+                    acc.extend(a.pipe.decl.iter().map(|d| d.name.clone()))
+                }
+                Node::If(b) | Node::With(b) | Node::Range(b) => {
+                    nodes(&b.list, acc);
+                    if let Some(l) = &b.else_list {
+                        nodes(l, acc);
+                    }
+                }
                 _ => {}
             }
         }

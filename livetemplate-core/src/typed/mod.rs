@@ -818,6 +818,21 @@ pub fn partial_struct(fields: Vec<(String, Value)>) -> Value {
     Value::structure(Arc::new(ty), values)
 }
 
+/// The type of a [`partial_value`]: an anonymous struct with fields
+/// `names` (built once per fallback site by the generated code).
+pub fn partial_type(names: &[&str]) -> Arc<StructType> {
+    Arc::new(StructType {
+        name: None,
+        fields: names.iter().map(|n| (n.to_string(), Type::Any)).collect(),
+    })
+}
+
+/// [`partial_struct`] with its type built beforehand ([`partial_type`]):
+/// no field name is allocated per call.
+pub fn partial_value(ty: &Arc<StructType>, values: Vec<Value>) -> Value {
+    Value::structure(Arc::clone(ty), values)
+}
+
 /// The template compiled again at run time (lazily, once), used for
 /// pipelines the generated code does not evaluate itself.
 #[derive(Debug)]
@@ -876,12 +891,64 @@ impl Fallback {
         root: &Value,
         vars: &[(&'static str, Value)],
     ) -> Result<Dyn> {
-        let out_of_step = || {
-            Error::new(
-                crate::ErrorKind::Exec,
-                "internal error: typed template out of step with its source",
-            )
+        let slot = self.slot(block, path)?;
+        let compiled = self.program.compiled();
+        let exec = Exec::new(compiled.set(), compiled.funcs()).options(compiled.options().clone());
+        let tree = exec.lookup(compiled.entry())?;
+        let mut state = exec.state(tree, root);
+        for (name, v) in vars {
+            state.push_var(name, Some(v.clone()));
+        }
+        state.build_slot_value(self.program.blocks(), slot, dot)
+    }
+
+    /// Evaluates the pipeline starting at offset `span` of the source
+    /// inside the body of the `range` slot at `path` of block `block` (a
+    /// body with `break`/`continue`, which the generated code walks node
+    /// by node), as [`Fallback::eval`] does.
+    pub fn eval_in(
+        &self,
+        block: usize,
+        path: &[usize],
+        span: u32,
+        dot: &Value,
+        root: &Value,
+        vars: &[(&'static str, Value)],
+    ) -> Result<Option<Value>> {
+        fn find(list: &crate::parse::ast::List, span: u32) -> Option<&Pipeline> {
+            list.nodes.iter().find_map(|n| match n {
+                Node::Action(a) if a.pipe.span.start == span => Some(&a.pipe),
+                Node::If(b) | Node::With(b) | Node::Range(b) => {
+                    if b.pipe.span.start == span {
+                        Some(&b.pipe)
+                    } else {
+                        find(&b.list, span)
+                            .or_else(|| b.else_list.as_ref().and_then(|l| find(l, span)))
+                    }
+                }
+                Node::Template(t) => t.pipe.as_ref().filter(|p| p.span.start == span),
+                _ => None,
+            })
+        }
+        let pipe = match self.slot(block, path)? {
+            Slot::Range { node, .. } => find(&node.list, span),
+            _ => None,
         };
+        let Some(pipe) = pipe else {
+            return Err(out_of_step());
+        };
+        let compiled = self.program.compiled();
+        let exec = Exec::new(compiled.set(), compiled.funcs()).options(compiled.options().clone());
+        let tree = exec.lookup(compiled.entry())?;
+        let mut state = exec.state(tree, root);
+        for (name, v) in vars {
+            state.push_var(name, Some(v.clone()));
+        }
+        state.eval_pipeline_value(dot, pipe)
+    }
+
+    /// The slot at `path` of block `block`.
+    fn slot(&self, block: usize, path: &[usize]) -> Result<&Slot> {
         let mut ops = &self
             .program
             .blocks()
@@ -895,17 +962,10 @@ impl Fallback {
                 _ => return Err(out_of_step()),
             }
         }
-        let Some(Op::Slot(slot)) = ops.get(*last) else {
-            return Err(out_of_step());
-        };
-        let compiled = self.program.compiled();
-        let exec = Exec::new(compiled.set(), compiled.funcs()).options(compiled.options().clone());
-        let tree = exec.lookup(compiled.entry())?;
-        let mut state = exec.state(tree, root);
-        for (name, v) in vars {
-            state.push_var(name, Some(v.clone()));
+        match ops.get(*last) {
+            Some(Op::Slot(slot)) => Ok(slot),
+            _ => Err(out_of_step()),
         }
-        state.build_slot_value(self.program.blocks(), slot, dot)
     }
 
     /// Evaluates the pipeline of the op at `path` of block `block` (`path`
@@ -937,6 +997,13 @@ impl Fallback {
         }
         state.eval_pipeline_value(dot, pipe)
     }
+}
+
+fn out_of_step() -> Error {
+    Error::new(
+        crate::ErrorKind::Exec,
+        "internal error: typed template out of step with its source",
+    )
 }
 
 /// Appends `v` ("no value" as `None`) printed and escaped by `chain`, as

@@ -354,3 +354,27 @@ pub fn compare(op: &str, a: &Value, rest: &[Value]) -> Option<bool> {
 pub fn sprintf(format: &str, args: &[Value]) -> String {
     crate::gofmt::sprintf(format, args)
 }
+
+/// The builtin `html` of one argument (a plain string escaped directly).
+pub fn html_one<T: GoValue + ?Sized>(v: &T) -> String {
+    match v.go_str() {
+        Some(s) => {
+            let mut out = String::with_capacity(s.len());
+            crate::funcs::escapers::html_escape(&mut out, s);
+            out
+        }
+        None => html_func(std::slice::from_ref(&v.to_value())),
+    }
+}
+
+/// The builtin `urlquery` of one argument (a plain string escaped directly).
+pub fn urlquery_one<T: GoValue + ?Sized>(v: &T) -> String {
+    match v.go_str() {
+        Some(s) => {
+            let mut out = String::with_capacity(s.len());
+            crate::funcs::escapers::url_query_escape(&mut out, s);
+            out
+        }
+        None => urlquery_func(std::slice::from_ref(&v.to_value())),
+    }
+}

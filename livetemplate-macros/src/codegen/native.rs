@@ -69,9 +69,10 @@ fn split_format(f: &str) -> Option<Vec<Piece>> {
 }
 
 impl Gen<'_> {
-    fn label(&mut self) -> Lifetime {
+    /// A fresh loop or block label.
+    pub(super) fn label(&mut self, what: &str) -> Lifetime {
         self.counter += 1;
-        Lifetime::new(&format!("'__lt_n{}", self.counter), Span::call_site())
+        Lifetime::new(&format!("'__lt_{what}{}", self.counter), Span::call_site())
     }
 
     /// The pipeline as a native expression of type `Option<T>` (`T:
@@ -81,7 +82,7 @@ impl Gen<'_> {
         if !pipe.decl.is_empty() || pipe.is_assign {
             return None;
         }
-        let l = self.label();
+        let l = self.label("n");
         let v = self.n_pipe(scope, pipe, &l)?;
         let t = t();
         Some(quote!((#l: { #t::rt::Some(#v) })))
@@ -93,7 +94,7 @@ impl Gen<'_> {
         if !pipe.decl.is_empty() || pipe.is_assign {
             return None;
         }
-        let l = self.label();
+        let l = self.label("n");
         let v = self.n_cond_pipe(scope, pipe, &l)?;
         let t = t();
         Some(quote!((#l: { #t::rt::Some(#v) })))
@@ -393,6 +394,14 @@ impl Gen<'_> {
                     }
                     _ => quote!(#t::native::sprintf(#format, #values)),
                 }
+            }
+            "html" if ids.len() == 1 => {
+                let a = &ids[0];
+                quote!(#t::native::html_one(&#a))
+            }
+            "urlquery" if ids.len() == 1 => {
+                let a = &ids[0];
+                quote!(#t::native::urlquery_one(&#a))
             }
             "print" => quote!(#t::native::print_func(#values)),
             "html" => quote!(#t::native::html_func(#values)),
