@@ -31,11 +31,31 @@ pub(crate) fn url_filter_str(s: &str, t: ContentType) -> String {
 /// Percent-encodes `s` onto `out`; `norm` keeps reserved characters and
 /// valid `%xx` escapes. Returns whether anything was encoded.
 fn process_url_onto(s: &str, norm: bool, out: &mut String) -> bool {
+    url_escape_into(out, s, norm, false)
+}
+
+/// Percent-encodes `s` onto `out` like Go's `urlProcessor` (`norm` keeps
+/// reserved characters and valid `%xx` escapes); with `attr`, the result is
+/// also escaped for an HTML attribute value in the same pass, as
+/// `_html_template_attrescaper` would escape it afterwards: of the bytes
+/// the URL step lets through (ASCII letters and digits, `-._~`, `%`, and
+/// with `norm` `!#$&*+,/:;=?@[]`), only `&` and `+` are rewritten by the
+/// attribute escaper (quotes, `<`, `>` and NUL are always percent-encoded).
+/// Returns whether the URL step encoded anything.
+pub(crate) fn url_escape_into(out: &mut String, s: &str, norm: bool, attr: bool) -> bool {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let b = s.as_bytes();
     let mut written = 0;
+    let mut encoded = false;
     for (i, &c) in b.iter().enumerate() {
         let keep = match c {
+            b'&' | b'+' if norm && attr => {
+                // Kept by the URL step, rewritten by the attribute escaper.
+                push_ascii(out, &b[written..i]);
+                out.push_str(if c == b'&' { "&amp;" } else { "&#43;" });
+                written = i + 1;
+                continue;
+            }
             b'!' | b'#' | b'$' | b'&' | b'*' | b'+' | b',' | b'/' | b':' | b';' | b'=' | b'?'
             | b'@' | b'[' | b']' => norm,
             b'-' | b'.' | b'_' | b'~' => true,
@@ -49,15 +69,21 @@ fn process_url_onto(s: &str, norm: bool, out: &mut String) -> bool {
         if keep {
             continue;
         }
-        // Only kept (ASCII) bytes lie between `written` and `i`.
-        out.push_str(&String::from_utf8_lossy(&b[written..i]));
+        push_ascii(out, &b[written..i]);
         out.push('%');
         out.push(HEX[(c >> 4) as usize] as char);
         out.push(HEX[(c & 15) as usize] as char);
         written = i + 1;
+        encoded = true;
     }
-    out.push_str(&String::from_utf8_lossy(&b[written..]));
-    written != 0
+    push_ascii(out, &b[written..]);
+    encoded
+}
+
+/// Appends bytes the URL step kept (all ASCII) to `out`.
+#[inline]
+fn push_ascii(out: &mut String, kept: &[u8]) {
+    out.push_str(std::str::from_utf8(kept).unwrap_or_default());
 }
 
 /// `_html_template_urlescaper` (`norm == false`) or
