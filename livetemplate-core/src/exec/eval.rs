@@ -140,7 +140,7 @@ fn dot_ev(dot: Dot<'_>) -> Ev<'_> {
 /// struct field or a present key of a string-keyed map (pointers followed);
 /// `None` otherwise, leaving the general evaluator to decide (missing keys,
 /// nil values, errors).
-fn found_field_chain<'d>(dot: Dot<'d>, idents: &[String]) -> Option<Ev<'d>> {
+pub(super) fn found_field_chain<'d>(dot: Dot<'d>, idents: &[String]) -> Option<Ev<'d>> {
     let mut cur = match dot {
         Dot::Val(v) | Dot::Iface(v) => v,
         Dot::None => return None,
@@ -242,12 +242,18 @@ impl<'t> State<'t> {
             return Ok(ev.dig());
         }
         self.at = at;
-        let mut value: Option<Ev<'d>> = None;
-        for cmd in &pipe.cmds {
-            let v = self.eval_command(dot, cmd, value.take())?;
-            value = Some(v.dig());
-        }
-        let value = value.unwrap_or(Ev::Invalid);
+        let value = match pipe.cmds.as_slice() {
+            // Most pipelines have one command: no value to pass along.
+            [cmd] => self.eval_command(dot, cmd, None)?.dig(),
+            cmds => {
+                let mut value: Option<Ev<'d>> = None;
+                for cmd in cmds {
+                    let v = self.eval_command(dot, cmd, value.take())?;
+                    value = Some(v.dig());
+                }
+                value.unwrap_or(Ev::Invalid)
+            }
+        };
         for var in &pipe.decl {
             let v = value.get().cloned();
             if pipe.is_assign {
