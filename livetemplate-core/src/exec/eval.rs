@@ -1,7 +1,7 @@
 //! Evaluation of pipelines, commands and operands (Go's `eval*` functions).
 
 use crate::error::Error;
-use crate::funcs::{Builtin, Func};
+use crate::funcs::{Builtin, Func, compare};
 use crate::parse::ast::{Arg, Command, NumberNode, Pipeline};
 use crate::value::{Type, Value};
 
@@ -622,6 +622,47 @@ impl<'t> State<'t> {
                 v = f;
             }
             return Ok(v);
+        }
+
+        // Two-operand comparisons: operands in locals, and a string
+        // literal compared with a string without making a value of it.
+        if let Callee::Builtin(
+            b @ (Builtin::Eq | Builtin::Ne | Builtin::Lt | Builtin::Le | Builtin::Gt | Builtin::Ge),
+        ) = callee
+            && fin.is_none()
+            && let [x, y] = args
+        {
+            let xv = self.eval_arg(dot, x, Some(&Type::Any))?;
+            let result = match (b, y, xv.get()) {
+                (
+                    Builtin::Eq | Builtin::Ne,
+                    Arg::String { value: lit, .. },
+                    Some(Value::String(s) | Value::Safe(_, s)),
+                ) => {
+                    // What evaluating the literal would leave behind.
+                    self.at = Cursor::Arg(y);
+                    Ok(crate::bytes::str_eq(s, lit) == (b == Builtin::Eq))
+                }
+                _ => {
+                    let yv = self.eval_arg(dot, y, Some(&Type::Any))?;
+                    let (x, y) = (xv.get(), yv.get());
+                    match b {
+                        Builtin::Eq => compare::eq(x, &[y]),
+                        Builtin::Ne => compare::ne(x, y),
+                        Builtin::Lt => compare::lt(x, y),
+                        Builtin::Le => compare::le(x, y),
+                        Builtin::Gt => compare::gt(x, y),
+                        _ => compare::ge(x, y),
+                    }
+                }
+            };
+            return match result {
+                Ok(t) => Ok(Ev::Own(Value::Bool(t))),
+                Err(msg) => {
+                    self.at = node;
+                    Err(self.error(format_args!("error calling {name}: {msg}")))
+                }
+            };
         }
 
         // Arguments live on the stack for the common small calls.
