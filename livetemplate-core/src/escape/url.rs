@@ -47,43 +47,95 @@ pub(crate) fn url_escape_into(out: &mut String, s: &str, norm: bool, attr: bool)
     let b = s.as_bytes();
     let mut written = 0;
     let mut encoded = false;
-    for (i, &c) in b.iter().enumerate() {
-        let keep = match c {
-            b'&' | b'+' if norm && attr => {
+    let mut i = 0;
+    while i < b.len() {
+        // Skip the run of bytes kept in every mode.
+        if URL_CLASS[usize::from(b[i])] == URL_KEEP {
+            i += 1;
+            continue;
+        }
+        let c = b[i];
+        let keep = match URL_CLASS[usize::from(c)] {
+            URL_RESERVED if norm && attr && (c == b'&' || c == b'+') => {
                 // Kept by the URL step, rewritten by the attribute escaper.
-                push_ascii(out, &b[written..i]);
+                push_kept(out, s, written, i);
                 out.push_str(if c == b'&' { "&amp;" } else { "&#43;" });
-                written = i + 1;
+                i += 1;
+                written = i;
                 continue;
             }
-            b'!' | b'#' | b'$' | b'&' | b'*' | b'+' | b',' | b'/' | b':' | b';' | b'=' | b'?'
-            | b'@' | b'[' | b']' => norm,
-            b'-' | b'.' | b'_' | b'~' => true,
-            b'%' => {
+            URL_RESERVED => norm,
+            URL_PERCENT => {
                 norm && i + 2 < b.len()
                     && b[i + 1].is_ascii_hexdigit()
                     && b[i + 2].is_ascii_hexdigit()
             }
-            _ => c.is_ascii_alphanumeric(),
+            _ => false,
         };
-        if keep {
-            continue;
+        if !keep {
+            push_kept(out, s, written, i);
+            out.push('%');
+            out.push(HEX[(c >> 4) as usize] as char);
+            out.push(HEX[(c & 15) as usize] as char);
+            written = i + 1;
+            encoded = true;
         }
-        push_ascii(out, &b[written..i]);
-        out.push('%');
-        out.push(HEX[(c >> 4) as usize] as char);
-        out.push(HEX[(c & 15) as usize] as char);
-        written = i + 1;
-        encoded = true;
+        i += 1;
     }
-    push_ascii(out, &b[written..]);
+    push_kept(out, s, written, b.len());
     encoded
 }
 
-/// Appends bytes the URL step kept (all ASCII) to `out`.
+/// Byte classes of the URL step: kept in every mode (ASCII letters and
+/// digits, `-._~`), kept when normalizing (`!#$&*+,/:;=?@[]`), `%` (kept
+/// when normalizing and starting a valid escape), and always encoded.
+const URL_KEEP: u8 = 0;
+const URL_RESERVED: u8 = 1;
+const URL_PERCENT: u8 = 2;
+const URL_ENCODE: u8 = 3;
+
+static URL_CLASS: [u8; 256] = {
+    let mut t = [URL_ENCODE; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            t[c] = URL_KEEP;
+        } else if matches!(
+            b,
+            b'!' | b'#'
+                | b'$'
+                | b'&'
+                | b'*'
+                | b'+'
+                | b','
+                | b'/'
+                | b':'
+                | b';'
+                | b'='
+                | b'?'
+                | b'@'
+                | b'['
+                | b']'
+        ) {
+            t[c] = URL_RESERVED;
+        } else if b == b'%' {
+            t[c] = URL_PERCENT;
+        }
+        c += 1;
+    }
+    t
+};
+
+/// Appends `s[from..to]`, bytes the URL step kept (all ASCII), to `out`.
+/// Both ends are character boundaries whenever the range is not empty:
+/// its first and last bytes are kept, so ASCII, and an ASCII byte is never
+/// followed by a continuation byte.
 #[inline]
-fn push_ascii(out: &mut String, kept: &[u8]) {
-    out.push_str(std::str::from_utf8(kept).unwrap_or_default());
+fn push_kept(out: &mut String, s: &str, from: usize, to: usize) {
+    if from < to {
+        out.push_str(s.get(from..to).unwrap_or_default());
+    }
 }
 
 /// `_html_template_urlescaper` (`norm == false`) or

@@ -182,6 +182,26 @@ pub(crate) fn project<'d, E>(
     }
 }
 
+/// The integer a number literal is when [`State::ideal_constant`] makes an
+/// `int` of it (no complex or float syntax); `None` for anything else.
+fn plain_int(n: &NumberNode) -> Option<i64> {
+    let text = n.text.as_str();
+    let is_hex_int = text.len() > 2
+        && text.as_bytes()[0] == b'0'
+        && matches!(text.as_bytes()[1], b'x' | b'X')
+        && !text.contains(['p', 'P']);
+    let is_rune = text.starts_with('\'');
+    if n.complex.is_some()
+        || (n.float.is_some()
+            && !is_hex_int
+            && !is_rune
+            && text.contains(['.', 'e', 'E', 'p', 'P']))
+    {
+        return None;
+    }
+    n.int
+}
+
 /// Whether untyped nil can be assigned to a parameter of type `t`.
 fn can_be_nil(t: &Type) -> bool {
     matches!(t, Type::Any | Type::Slice(_) | Type::Map(..) | Type::Ptr(_))
@@ -632,6 +652,16 @@ impl<'t> State<'t> {
             && fin.is_none()
             && let [x, y] = args
         {
+            if let Some(result) = self.compare_in_place(dot, b, x, y) {
+                self.at = Cursor::Arg(y);
+                return match result {
+                    Ok(t) => Ok(Ev::Own(Value::Bool(t))),
+                    Err(msg) => {
+                        self.at = node;
+                        Err(self.error(format_args!("error calling {name}: {msg}")))
+                    }
+                };
+            }
             let xv = self.eval_arg(dot, x, Some(&Type::Any))?;
             let result = match (b, y, xv.get()) {
                 (
@@ -698,6 +728,61 @@ impl<'t> State<'t> {
         result.map_err(|msg| {
             self.at = node;
             self.error(format_args!("error calling {name}: {msg}"))
+        })
+    }
+
+    /// The value of an operand that can be read in place, without
+    /// evaluating anything that could fail or have effects: a variable or
+    /// field chain whose every field is found, or dot. `None` otherwise.
+    fn value_in_place<'a>(&'a self, dot: Dot<'a>, arg: &Arg) -> Option<&'a Value> {
+        match arg {
+            Arg::Variable { name, fields, .. } => self.var_value_in_place(name, fields),
+            Arg::Field { idents, .. } => match found_field_chain(dot, idents)? {
+                Ev::Ref(v) | Ev::IRef(v) => Some(v),
+                _ => None,
+            },
+            Arg::Dot(_) => dot.get(),
+            _ => None,
+        }
+    }
+
+    /// The comparison `b x y` when both operands can be read in place
+    /// ([`State::value_in_place`], or a string or plain integer literal):
+    /// the same result as evaluating them, without copying values out of
+    /// the data or the variables. `None` when the general path must run.
+    fn compare_in_place(
+        &self,
+        dot: Dot<'_>,
+        b: Builtin,
+        x: &Arg,
+        y: &Arg,
+    ) -> Option<Result<bool, String>> {
+        let xv = self.value_in_place(dot, x)?;
+        let int;
+        let yv = match y {
+            Arg::String { value: lit, .. } => {
+                return match (b, xv) {
+                    (Builtin::Eq | Builtin::Ne, Value::String(s) | Value::Safe(_, s)) => {
+                        Some(Ok(crate::bytes::str_eq(s, lit) == (b == Builtin::Eq)))
+                    }
+                    _ => None,
+                };
+            }
+            Arg::Number(n) => {
+                int = Value::Int(plain_int(n)?);
+                &int
+            }
+            _ => self.value_in_place(dot, y)?,
+        };
+        let (x, y) = (Some(xv), Some(yv));
+        Some(match b {
+            Builtin::Eq => compare::eq(x, &[y]),
+            Builtin::Ne => compare::ne(x, y),
+            Builtin::Lt => compare::lt(x, y),
+            Builtin::Le => compare::le(x, y),
+            Builtin::Gt => compare::gt(x, y),
+            Builtin::Ge => compare::ge(x, y),
+            _ => return None,
         })
     }
 

@@ -336,7 +336,7 @@ impl<'t> State<'t> {
     /// field is found (see [`eval::found_field_chain`]), borrowed from the
     /// variable stack; `None` otherwise (no value, a missing field, an
     /// error: left to the general evaluator).
-    fn var_value_in_place(&self, name: &str, fields: &[String]) -> Option<&Value> {
+    pub(crate) fn var_value_in_place(&self, name: &str, fields: &[String]) -> Option<&Value> {
         let var = self.vars[self.base..]
             .iter()
             .rev()
@@ -496,6 +496,26 @@ impl<'t> State<'t> {
         out: &mut String,
     ) -> Result<Flow, Error> {
         let mark = self.vars.len();
+        // Fast path: `{{if $x}}` / `{{if $x.A}}` that finds its value tests
+        // it in place.
+        if !is_with
+            && b.pipe.decl.is_empty()
+            && let [cmd] = b.pipe.cmds.as_slice()
+            && let [Arg::Variable { name, fields, .. }] = cmd.args.as_slice()
+            && let Some(v) = self.var_value_in_place(name, fields)
+        {
+            let list = if v.truth() {
+                Some(&b.list)
+            } else {
+                b.else_list.as_ref()
+            };
+            let flow = match list {
+                Some(list) => self.walk_list(dot, list, out)?,
+                None => Flow::Normal,
+            };
+            self.vars.truncate(mark);
+            return Ok(flow);
+        }
         let val = self.eval_pipeline(dot, &b.pipe)?;
         let truth = val.get().is_some_and(Value::truth);
         let flow = if truth {
