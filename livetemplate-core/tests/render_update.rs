@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 
 use livetemplate_core::funcs::{Func, FuncMap};
 use livetemplate_core::program::Program;
-use livetemplate_core::value::Value;
+use livetemplate_core::value::{Type, Value};
 use livetemplate_core::wire::{Dyn, Item, Rendered, diff};
 use livetemplate_core::{Mode, Template};
 
@@ -180,6 +180,25 @@ fn user_functions_make_a_body_impure() {
     let next = builtin.render_update(&held, &json(ROWS)).unwrap();
     assert_eq!(shared(&held, &next, 1), [Some(0), Some(1), Some(2)]);
     assert_eq!(diff(&held, &next), "{}");
+}
+
+#[test]
+fn user_functions_declared_pure_keep_a_body_pure() {
+    let upper = |args: &[Value]| match &args[0] {
+        Value::String(s) => Ok(Value::from(s.to_uppercase().as_str())),
+        other => Err(format!("not a string: {other:?}")),
+    };
+    let funcs = FuncMap::builtins()
+        .with("upper", Func::new(vec![Type::String], upper).pure())
+        .with("shout", Func::new(vec![Type::String], upper));
+    let pure = program_with("{{range .L}}<li>{{upper .A}}</li>{{end}}", funcs.clone());
+    let impure = program_with("{{range .L}}<li>{{shout .A}}</li>{{end}}", funcs);
+    let next = r#"{"L":[{"A":"a"},{"A":"x"},{"A":"c"}]}"#;
+    let t = run(&pure, &[ROWS, next]);
+    assert_eq!(shared(&t[0], &t[1], 0), [Some(0), None, Some(2)]);
+    assert!(t[1].to_html().contains("<li>X</li>"));
+    let t = run(&impure, &[ROWS, next]);
+    assert_eq!(shared(&t[0], &t[1], 0), [None, None, None]);
 }
 
 #[test]

@@ -4,9 +4,10 @@
 //! element, its index (or map key) and nothing else: it reads no variable but
 //! those the range declares and those declared inside the body (no `$`, no
 //! outer `$x`, and no assignment to one), and it calls only functions known to
-//! be pure (the builtins and the escapers; a user function of the
-//! [`FuncMap`] may read or change state the template cannot see, so a body
-//! calling one, directly or through a `{{template}}` it calls, is not pure).
+//! be pure (the builtins, the escapers and user functions declared pure with
+//! [`Func::pure`]; any other user function of the [`FuncMap`] may read or
+//! change state the template cannot see, so a body calling one, directly or
+//! through a `{{template}}` it calls, is not pure).
 //! A `{{template}}` call starts a fresh variable scope (its `$` is the
 //! argument), so only the callee's function calls matter.
 //!
@@ -15,7 +16,7 @@
 
 use std::collections::HashMap;
 
-use crate::funcs::FuncMap;
+use crate::funcs::{Func, FuncMap};
 use crate::parse::TemplateSet;
 use crate::parse::ast::{Arg, List, Node, Pipeline};
 
@@ -108,7 +109,7 @@ impl<'a> Checker<'a> {
     fn arg(&mut self, a: &'a Arg, scope: &mut Vec<&'a str>) -> bool {
         match a {
             Arg::Variable { name, .. } => scope.contains(&&**name),
-            Arg::Identifier { name, .. } => self.funcs.user(name).is_none(),
+            Arg::Identifier { name, .. } => self.funcs.user(name).is_none_or(Func::is_pure),
             Arg::Chain { node, .. } => self.arg(node, scope),
             Arg::Pipe(p) => {
                 let mark = scope.len();
@@ -164,7 +165,7 @@ impl<'a> Checker<'a> {
 
     fn arg_calls_pure(&self, a: &Arg) -> bool {
         match a {
-            Arg::Identifier { name, .. } => self.funcs.user(name).is_none(),
+            Arg::Identifier { name, .. } => self.funcs.user(name).is_none_or(Func::is_pure),
             Arg::Chain { node, .. } => self.arg_calls_pure(node),
             Arg::Pipe(p) => self.pipe_calls_pure(p),
             _ => true,
