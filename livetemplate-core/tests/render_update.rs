@@ -212,7 +212,7 @@ fn nested_ranges_reuse_inner_items_of_a_changed_outer_item() {
         ],
     );
     assert_eq!(shared(&t[0], &t[1], 0), [None, None]);
-    let inner = |r: &Rendered, col: usize| -> Vec<Arc<Vec<Dyn>>> {
+    let inner = |r: &Rendered, col: usize| -> Vec<Arc<[Dyn]>> {
         match &items(r, 0)[col].dyns[1] {
             Dyn::Comp(c) => c.items.iter().map(|i| Arc::clone(&i.dyns)).collect(),
             other => panic!("{other:?}"),

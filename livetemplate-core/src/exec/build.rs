@@ -295,7 +295,7 @@ impl<'t> State<'t> {
         let mark0 = self.vars.len();
         let val = self.eval_pipeline(dot, &r.pipe)?;
         let v = val.get();
-        let mut items = Vec::new();
+        let mut items = Vec::with_capacity(range_len(v));
         let mut old = match prev {
             Some(Dyn::Comp(c)) if prog.statics_of(shape.body, &c.statics) => {
                 Some(OldItems::new(&c.items))
@@ -361,23 +361,42 @@ impl<'t> State<'t> {
             }
             items.push(Item {
                 key: None,
-                dyns: Arc::new(vec![Dyn::Str(s)]),
+                dyns: Arc::new([Dyn::Str(s)]),
                 memo,
             });
             broke
         } else {
             let prev = expected.map(|o| &o.dyns[..]);
-            let rendered = self.build_block(prog, shape.body, dot, prev)?;
-            let key = shape.key_slot.and_then(|k| match rendered.dyns.get(k) {
+            let block = &prog.blocks[shape.body];
+            let mut dyns = self.scratch.pop().unwrap_or_default();
+            dyns.reserve(block.slot_count());
+            let res = self.build_ops(prog, &block.ops, dot, &mut dyns, prev);
+            let key = shape.key_slot.and_then(|k| match dyns.get(k) {
                 Some(Dyn::Str(s)) => Some(s.clone()),
                 _ => None,
             });
+            // One exact-size allocation; the buffer is kept for the next item.
+            let shared: Arc<[Dyn]> = dyns.drain(..).collect();
+            self.scratch.push(dyns);
+            res?;
             items.push(Item {
                 key,
-                dyns: Arc::new(rendered.dyns),
+                dyns: shared,
                 memo,
             });
             false
         })
+    }
+}
+
+/// How many items ranging over `v` gives at most (to size the items).
+fn range_len(mut v: Option<&Value>) -> usize {
+    while let Some(Value::Ptr(p)) = v {
+        v = Some(p);
+    }
+    match v {
+        Some(Value::Slice(s)) => s.items.len(),
+        Some(Value::Map(m)) => m.entries.len(),
+        _ => 0,
     }
 }

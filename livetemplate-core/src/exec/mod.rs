@@ -236,6 +236,9 @@ pub struct State<'t> {
     /// Address of a local of the frame that created the state, to measure
     /// the native stack used by nested template calls.
     stack_base: usize,
+    /// Buffers for building range items' dynamics (reused: each item's
+    /// dynamics are then moved into one exact-size allocation).
+    scratch: Vec<Vec<crate::wire::Dyn>>,
 }
 
 /// An address in the current stack frame (safe: the pointer is never used).
@@ -280,6 +283,7 @@ impl<'t> State<'t> {
             depth: 0,
             at: Cursor::None,
             stack_base: stack_addr(),
+            scratch: Vec::new(),
         }
     }
 

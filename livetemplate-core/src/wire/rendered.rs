@@ -73,7 +73,7 @@ pub struct Item {
     /// The item's dynamics, shared: an item carried over unchanged from an
     /// earlier render is the same allocation (which equality and the diff
     /// settle without looking inside).
-    pub dyns: Arc<Vec<Dyn>>,
+    pub dyns: Arc<[Dyn]>,
     /// What the item was evaluated from, when its body depends on nothing
     /// else (see [`crate::program::Program::render_update`]). An evaluation
     /// cache, not part of the wire format: ignored by equality, the diff and
@@ -86,7 +86,7 @@ impl Item {
     pub fn new(key: Option<String>, dyns: Vec<Dyn>) -> Item {
         Item {
             key,
-            dyns: Arc::new(dyns),
+            dyns: Arc::from(dyns),
             memo: None,
         }
     }
@@ -186,7 +186,7 @@ fn dyns_eq(a: &[Dyn], b: &[Dyn]) -> bool {
 }
 
 /// Equality of two items' shared dynamics: the same allocation is equal.
-pub(crate) fn item_dyns_eq(a: &Arc<Vec<Dyn>>, b: &Arc<Vec<Dyn>>) -> bool {
+pub(crate) fn item_dyns_eq(a: &Arc<[Dyn]>, b: &Arc<[Dyn]>) -> bool {
     Arc::ptr_eq(a, b) || dyns_eq(a, b)
 }
 
