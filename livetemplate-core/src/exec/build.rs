@@ -6,7 +6,10 @@
 //! items of a `range` whose body is pure in its item (see
 //! `program::purity`) and whose element (and index) are identical to an old
 //! item's take that item's dynamics as they are (shared, not copied), and
-//! are not evaluated again.
+//! are not evaluated again. Old values are only ever matched to the same
+//! place in the program (the same slot of the same block, reached through
+//! the same branches, calls and ranges), so a reused item was evaluated at
+//! the same template-call depth as the new one would be.
 
 use std::sync::Arc;
 
