@@ -18,6 +18,11 @@
 //! * [`Fallback`]: the template re-compiled at run time (once, lazily) so
 //!   that pipelines beyond field chains (function calls, comparisons,
 //!   `printf`...) are evaluated by the same interpreter as the dynamic path.
+//! * [`field`]: how fields of nested structs (range items, `.A.B`) are
+//!   read, so that a misspelt one is a compile error naming the template
+//!   position.
+
+pub mod field;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -44,6 +49,7 @@ pub mod rt {
     pub use std::clone::Clone;
     pub use std::cmp::PartialEq;
     pub use std::iter::{IntoIterator, Iterator};
+    pub use std::marker::Sized;
     pub use std::mem::{replace, take};
     pub use std::option::Option::{self, None, Some};
     pub use std::result::Result::{self, Err, Ok};
