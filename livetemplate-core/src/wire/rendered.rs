@@ -106,6 +106,10 @@ pub struct ItemMemo {
     pub(crate) iface: bool,
     /// Whether the item ended the loop (`{{break}}`).
     pub(crate) broke: bool,
+    /// The values the body read from outer variables (`$.X`, `$col.Name`)
+    /// and whether each had an interface type; shared by all items of one
+    /// render of the range, compared once per range.
+    pub(crate) context: Option<Arc<[(Value, bool)]>>,
 }
 
 impl ItemMemo {
@@ -120,6 +124,24 @@ impl ItemMemo {
                 (Some(a), Some(b)) => identical(a, b),
                 _ => false,
             }
+    }
+}
+
+/// Whether two range contexts (see [`ItemMemo`]) are the same.
+pub(crate) fn same_context(
+    a: &Option<Arc<[(Value, bool)]>>,
+    b: &Option<Arc<[(Value, bool)]>>,
+) -> bool {
+    match (a, b) {
+        (None, None) => true,
+        (Some(a), Some(b)) => {
+            Arc::ptr_eq(a, b)
+                || (a.len() == b.len()
+                    && a.iter()
+                        .zip(b.iter())
+                        .all(|((x, i), (y, j))| i == j && identical(x, y)))
+        }
+        _ => false,
     }
 }
 
