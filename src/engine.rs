@@ -130,7 +130,13 @@ impl Renderer for ProgramRenderer {
     }
 
     fn diff(&self, state: &mut ClientState, data: &Value) -> livetemplate_core::Result<String> {
-        diff_into(state, self.program.render(data)?)
+        // Evaluate given the held tree: unchanged items of pure range
+        // bodies are carried over instead of evaluated again.
+        let new = match state.downcast_mut::<Rendered>() {
+            Some(held) => self.program.render_update(held, data)?,
+            None => self.program.render(data)?,
+        };
+        diff_into(state, new)
     }
 
     fn statics_table(&self) -> Vec<std::sync::Arc<livetemplate_core::wire::Statics>> {

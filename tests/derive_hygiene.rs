@@ -18,11 +18,13 @@ mod page {
     #[derive(::livetemplate::GoValue, ::std::clone::Clone, ::std::cmp::PartialEq)]
     pub struct Row {
         pub n: i64,
+        #[go(name = "ID")]
+        pub key: u32,
     }
 
     #[derive(::livetemplate::LiveTemplate, ::std::clone::Clone, ::std::cmp::PartialEq)]
     #[template(
-        source = "{{range .Rows}}<p>{{.N}} {{printf \"%03d\" .N}}</p>{{end}}{{with .Name}}{{.}}{{end}}"
+        source = "{{range .Rows}}<p id=\"{{.ID}}\">{{.N}} {{printf \"%03d\" .N}}</p>{{end}}{{with .Name}}{{.}}{{end}}"
     )]
     pub struct Page {
         pub rows: ::std::vec::Vec<Row>,
@@ -34,8 +36,11 @@ mod page {
 fn renders_without_prelude() {
     use ::livetemplate::typed::LiveTemplate;
     let p = page::Page {
-        rows: ::std::vec![page::Row { n: 1 }, page::Row { n: 22 }],
+        rows: ::std::vec![page::Row { n: 1, key: 7 }, page::Row { n: 22, key: 8 }],
         name: ::std::option::Option::Some(::std::string::ToString::to_string("<x>")),
     };
-    ::std::assert_eq!(p.render().unwrap(), "<p>1 001</p><p>22 022</p>&lt;x&gt;");
+    ::std::assert_eq!(
+        p.render().unwrap(),
+        "<p id=\"7\">1 001</p><p id=\"8\">22 022</p>&lt;x&gt;"
+    );
 }

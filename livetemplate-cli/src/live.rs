@@ -70,7 +70,11 @@ pub fn diff(argv: &[String]) -> Result<ExitCode, String> {
     let mut held = None;
     for (i, path) in states.iter().enumerate() {
         let data = read_data(path)?;
-        let rendered = match program.render(&data) {
+        // As the server does: evaluate given the tree the client holds.
+        let rendered = match held.as_ref().map_or_else(
+            || program.render(&data),
+            |old| program.render_update(old, &data),
+        ) {
             Ok(r) => r,
             Err(e) => {
                 eprintln!("{path}: {e}");

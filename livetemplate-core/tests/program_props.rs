@@ -1,7 +1,9 @@
 //! Property tests of the slot tree and diffs, without Node or Go: for random
 //! templates and random sequences of data, the client model fed the first
 //! render and then each diff holds exactly the interpreter's HTML, and a
-//! state diffed with itself gives `{}`.
+//! state diffed with itself gives `{}`. Every render after the first is the
+//! server's incremental one (`Program::render_update` from the held tree),
+//! which must equal a fresh `Program::render` (and diff alike).
 
 use livetemplate_core::program::Program;
 use livetemplate_core::value::Value;
@@ -42,35 +44,66 @@ const TEXT: &[&str] = &[
 ];
 const FIELDS: &[&str] = &["A", "B", "C"];
 
-/// A random template body over data shaped `{A, B, C: scalars; L: [{A,B,C}]}`.
-fn body(rng: &mut Rng, depth: u32, in_range: bool, out: &mut String) {
+/// What a generated body can refer to.
+#[derive(Clone)]
+struct Scope {
+    /// Inside a `range` over `.L` or `.M` (whose items have a list `.S`).
+    in_range: bool,
+    /// Inside a range over `.S` (no deeper ranges).
+    in_inner: bool,
+    /// Expressions over variables that are defined here (`$o`, `$.A`,
+    /// range variables such as `$i` or `$e.B`).
+    vars: Vec<&'static str>,
+}
+
+/// A random template body over data shaped `{A, B, C: scalars; L: [{A,B,C,S:
+/// [{A,B,C}]}]; M: {x|y|z: {A,B,C,S}}}`.
+fn body(rng: &mut Rng, depth: u32, scope: &Scope, out: &mut String) {
     for _ in 0..1 + rng.below(4) {
-        match rng.below(if depth == 0 { 3 } else { 10 }) {
+        match rng.below(if depth == 0 { 3 } else { 12 }) {
             0 | 1 => out.push_str(rng.pick(TEXT)),
             2 => out.push_str(&format!("{{{{.{}}}}}", rng.pick(FIELDS))),
             3 => {
                 out.push_str(&format!("{{{{if .{}}}}}", rng.pick(FIELDS)));
-                body(rng, depth - 1, in_range, out);
+                body(rng, depth - 1, scope, out);
                 match rng.below(3) {
                     0 => {
                         out.push_str(&format!("{{{{else if .{}}}}}", rng.pick(FIELDS)));
-                        body(rng, depth - 1, in_range, out);
+                        body(rng, depth - 1, scope, out);
                     }
                     1 => {
                         out.push_str("{{else}}");
-                        body(rng, depth - 1, in_range, out);
+                        body(rng, depth - 1, scope, out);
                     }
                     _ => {}
                 }
                 out.push_str("{{end}}");
             }
-            4 if !in_range => {
+            4 if !scope.in_inner => {
                 let key = rng.below(2) == 0;
-                out.push_str("{{range $i, $e := .L}}");
+                let mut inner = scope.clone();
+                let (head, vars): (&str, &[&'static str]) = if scope.in_range {
+                    inner.in_inner = true;
+                    match rng.below(3) {
+                        0 => ("{{range $j, $s := .S}}", &["$j", "$s.A"]),
+                        1 => ("{{range $s := .S}}", &["$s.B"]),
+                        _ => ("{{range .S}}", &[]),
+                    }
+                } else {
+                    inner.in_range = true;
+                    match rng.below(5) {
+                        0 | 1 => ("{{range $i, $e := .L}}", &["$i", "$e.A"]),
+                        2 => ("{{range $e := .L}}", &["$e.B"]),
+                        3 => ("{{range .L}}", &[]),
+                        _ => ("{{range $k, $r := .M}}", &["$k", "$r.C"]),
+                    }
+                };
+                inner.vars.extend_from_slice(vars);
+                out.push_str(head);
                 if key {
                     out.push_str("<li data-key=\"{{.A}}\">");
                 }
-                body(rng, depth - 1, true, out);
+                body(rng, depth - 1, &inner, out);
                 if key {
                     out.push_str("</li>");
                 }
@@ -81,16 +114,21 @@ fn body(rng: &mut Rng, depth: u32, in_range: bool, out: &mut String) {
             }
             5 => {
                 out.push_str(&format!("{{{{with .{}}}}}[{{{{.}}}}]", rng.pick(FIELDS)));
-                body(rng, depth - 1, in_range, out);
+                body(rng, depth - 1, scope, out);
                 out.push_str("{{end}}");
             }
             6 => out.push_str("{{template \"part\" .}}"),
-            7 if in_range => out.push_str(if rng.below(2) == 0 {
+            7 if scope.in_range => out.push_str(if rng.below(2) == 0 {
                 "{{if .B}}{{continue}}{{end}}"
             } else {
                 "{{if .C}}{{break}}{{end}}"
             }),
             8 => out.push_str(&format!("{{{{$v := .{}}}}}<{{{{$v}}}}>", rng.pick(FIELDS))),
+            9 | 10 => out.push_str(&format!("{{{{{}}}}}", rng.pick(&scope.vars))),
+            // Assigning to the outer `$o` inside a range changes what follows it.
+            11 if scope.vars.contains(&"$o") => {
+                out.push_str(&format!("{{{{$o = .{}}}}}", rng.pick(FIELDS)))
+            }
             _ => out.push_str(&format!(
                 "{{{{printf \"%v-%v\" .A .{}}}}}",
                 rng.pick(FIELDS)
@@ -100,10 +138,20 @@ fn body(rng: &mut Rng, depth: u32, in_range: bool, out: &mut String) {
 }
 
 fn template(rng: &mut Rng) -> String {
-    let mut main = String::new();
-    body(rng, 3, false, &mut main);
+    let mut main = String::from("{{$o := .B}}");
+    let scope = Scope {
+        in_range: false,
+        in_inner: false,
+        vars: vec!["$o", "$.A"],
+    };
+    body(rng, 3, &scope, &mut main);
     let mut part = String::new();
-    body(rng, 1, false, &mut part);
+    let scope = Scope {
+        in_range: false,
+        in_inner: false,
+        vars: vec!["$.A", "$.C"],
+    };
+    body(rng, 1, &scope, &mut part);
     format!("{main}{{{{define \"part\"}}}}{part}{{{{end}}}}")
 }
 
@@ -119,11 +167,22 @@ fn scalar(rng: &mut Rng) -> String {
 }
 
 fn record(rng: &mut Rng) -> String {
+    let inner: Vec<String> = (0..rng.below(4))
+        .map(|_| {
+            format!(
+                "{{\"A\":{},\"B\":{},\"C\":{}}}",
+                scalar(rng),
+                scalar(rng),
+                scalar(rng)
+            )
+        })
+        .collect();
     format!(
-        "{{\"A\":{},\"B\":{},\"C\":{}}}",
+        "{{\"A\":{},\"B\":{},\"C\":{},\"S\":[{}]}}",
         scalar(rng),
         scalar(rng),
-        scalar(rng)
+        scalar(rng),
+        inner.join(",")
     )
 }
 
@@ -142,12 +201,19 @@ fn data(rng: &mut Rng, prev: Option<&[String]>) -> (String, Vec<String>) {
         }
         _ => items.reverse(),
     }
+    // The map's entries follow the list (so they too change one at a time).
+    let map: Vec<String> = ["x", "y", "z"]
+        .iter()
+        .zip(&items)
+        .map(|(k, v)| format!("\"{k}\":{v}"))
+        .collect();
     let json = format!(
-        "{{\"A\":{},\"B\":{},\"C\":{},\"L\":[{}]}}",
+        "{{\"A\":{},\"B\":{},\"C\":{},\"L\":[{}],\"M\":{{{}}}}}",
         scalar(rng),
         scalar(rng),
         scalar(rng),
-        items.join(",")
+        items.join(","),
+        map.join(",")
     );
     (json, items)
 }
@@ -174,11 +240,17 @@ fn check(seed: u64, mode: Mode) -> Result<(), TestCaseError> {
         items = Some(next_items);
         let value = Value::from_json(&json).map_err(|e| TestCaseError::fail(e.to_string()))?;
         let want = compiled.execute(&value);
-        let rendered = program.render(&value);
+        let fresh = program.render(&value);
+        // The server's path: evaluate given the tree the client holds.
+        let rendered = match &held {
+            Some(old) => program.render_update(old, &value),
+            None => program.render(&value),
+        };
         let (want, rendered) = match (want, rendered) {
             (Ok(w), Ok(r)) => (w, r),
             (Err(a), Err(b)) => {
-                prop_assert_eq!(a.error, b, "both paths must fail alike");
+                prop_assert_eq!(&a.error, &b, "both paths must fail alike");
+                prop_assert_eq!(fresh.err(), Some(b), "update and render fail alike");
                 return Ok(());
             }
             (w, r) => {
@@ -187,10 +259,24 @@ fn check(seed: u64, mode: Mode) -> Result<(), TestCaseError> {
                 )));
             }
         };
+        let fresh = fresh.map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert!(
+            rendered == fresh,
+            "render_update differs from render at step {}\n{:?}\n{:?}\n{}\n{}",
+            step,
+            rendered,
+            fresh,
+            src,
+            json
+        );
         prop_assert_eq!(&rendered.to_html(), &want, "tree html\n{}\n{}", src, json);
         let message = match &held {
             None => first_render(&rendered),
-            Some(old) => diff(old, &rendered),
+            Some(old) => {
+                let d = diff(old, &rendered);
+                prop_assert_eq!(&d, &diff(old, &fresh), "diff of the updated tree");
+                d
+            }
         };
         client
             .apply_str(&message)

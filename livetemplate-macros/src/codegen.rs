@@ -5,8 +5,10 @@
 //! HTML to a buffer (`render_into`), one building the `Rendered` tree
 //! (`render_tree`, `diff_from`) with the same statics (same block ids and
 //! fingerprints) as the dynamic `Program`. A pipeline that is a plain field
-//! chain (`.`, `.A.B`, `$x.A`, `$.A`) is read directly (`&self.a.b`) and
-//! printed through `GoValue`; any other pipeline (function calls,
+//! chain (`.`, `.A.B`, `$x.A`, `$.A`) is read directly (`&self.a.b`; a
+//! field of a nested value through `typed::field::NestedField`, which
+//! inlines to the same access and makes a missing field a rustc error that
+//! names the template position) and printed through `GoValue`; any other pipeline (function calls,
 //! comparisons, literals) is evaluated by the interpreter on a `Value` made
 //! of just the fields it reads (`typed::Fallback`), so `printf`, `eq`, the
 //! escapers etc. have one implementation.
@@ -148,6 +150,13 @@ struct Emit<'x> {
 struct Gen<'a> {
     blocks: &'a [Block],
     source: &'a str,
+    /// The module holding the types named like the fields read on nested
+    /// values (`field`, in the anonymous const around the generated impls).
+    checks_mod: Ident,
+    /// Those types: (Go name, type).
+    names: Vec<(String, Ident)>,
+    /// Their definitions.
+    name_defs: Vec<TokenStream>,
     /// The derived struct's fields: (Rust name, Go name).
     fields: &'a [(String, String)],
     struct_name: String,
@@ -176,32 +185,29 @@ impl<'a> Gen<'a> {
             .push(TemplateError::at(self.source, offset as usize, msg));
     }
 
-    /// The Rust field read by `.go_name` on a value of the derived struct (`is_root`) or another type.
-    fn field(&mut self, go_name: &str, is_root: bool, offset: u32) -> Ident {
-        let name = if is_root {
-            if let Some((rust, _)) = self
-                .fields
-                .iter()
-                .find(|(r, g)| r == go_name || g == go_name)
-            {
-                rust.clone()
-            } else {
-                let snake = go_to_snake(go_name);
-                if !self.fields.iter().any(|(r, _)| *r == snake) {
-                    let have: Vec<&str> = self.fields.iter().map(|(r, _)| r.as_str()).collect();
-                    let have = have.join(", ");
-                    self.err(
-                        offset,
-                        format!(
-                            "unknown field `.{go_name}`: struct `{}` has no field `{snake}` (fields: {have})",
-                            self.struct_name
-                        ),
-                    );
-                }
-                snake
-            }
+    /// The Rust field of the derived struct read by `.go_name` (reported
+    /// at `offset` when there is none).
+    fn field(&mut self, go_name: &str, offset: u32) -> Ident {
+        let name = if let Some((rust, _)) = self
+            .fields
+            .iter()
+            .find(|(r, g)| r == go_name || g == go_name)
+        {
+            rust.clone()
         } else {
-            go_to_snake(go_name)
+            let snake = go_to_snake(go_name);
+            if !self.fields.iter().any(|(r, _)| *r == snake) {
+                let have: Vec<&str> = self.fields.iter().map(|(r, _)| r.as_str()).collect();
+                let have = have.join(", ");
+                self.err(
+                    offset,
+                    format!(
+                        "unknown field `.{go_name}`: struct `{}` has no field `{snake}` (fields: {have})",
+                        self.struct_name
+                    ),
+                );
+            }
+            snake
         };
         let name = name.strip_prefix("r#").unwrap_or(&name).to_string();
         if syn::parse_str::<Ident>(&name).is_ok() {
@@ -211,10 +217,105 @@ impl<'a> Gen<'a> {
         }
     }
 
+    /// An expression of type `&F`: field `.go_name` of `base` (an
+    /// expression of type `&T`, followed like a Go pointer first; `what`
+    /// names the chain for a nil pointer error). A field of the derived
+    /// struct (`is_root`) is read directly; any other through
+    /// `typed::field::NestedField`, whose parameters (the struct, the
+    /// template line and column, a type named like the field) make rustc
+    /// report a missing one at its template position (`offset`).
+    fn access(
+        &mut self,
+        base: &TokenStream,
+        go_name: &str,
+        is_root: bool,
+        offset: u32,
+        what: &str,
+    ) -> TokenStream {
+        let t = t();
+        if is_root {
+            let f = self.field(go_name, offset);
+            return quote!(&#t::deref(#base, #what)?.#f);
+        }
+        let name = self.name_type(go_name);
+        let m = &self.checks_mod;
+        let (line, col) = livetemplate_core::error::line_col(self.source, offset as usize);
+        let (line, col) = (line as u32, col as u32 + 1);
+        // rustc reports an unknown field at the argument: a block with
+        // the span of the template literal.
+        let mut arg = proc_macro2::Group::new(
+            proc_macro2::Delimiter::Brace,
+            quote!(#t::deref(#base, #what)?),
+        );
+        arg.set_span(self.span);
+        quote!(#t::field::NestedField::<Self, #line, #col, #m::#name, _>::get(#arg))
+    }
+
+    /// The unit type named like Go field `go_name` (implementing
+    /// `typed::field::FieldName` with the key of its Rust name, the snake
+    /// case of `go_name`), declared once in the module [`Gen::checks_mod`].
+    fn name_type(&mut self, go_name: &str) -> Ident {
+        if let Some((_, id)) = self.names.iter().find(|(n, _)| n == go_name) {
+            return id.clone();
+        }
+        let mut tag: String = go_name
+            .chars()
+            .filter(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        if tag.is_empty() || tag.starts_with(|c: char| c.is_ascii_digit()) {
+            tag.insert_str(0, "field_");
+        }
+        let mut id = match syn::parse_str::<Ident>(&tag) {
+            Ok(i) => i,
+            Err(_) => syn::parse_str::<Ident>(&format!("r#{tag}"))
+                .unwrap_or_else(|_| format_ident!("{}_", tag)),
+        };
+        if self.names.iter().any(|(_, i)| *i == id) {
+            id = format_ident!("{}_{}", tag, self.names.len());
+        }
+        let snake = go_to_snake(go_name);
+        let key = crate::govalue::field_key(snake.strip_prefix("r#").unwrap_or(&snake));
+        self.name_defs.push(quote! {
+            pub struct #id;
+            impl ::livetemplate::typed::field::FieldName for #id {
+                type Key = #key;
+            }
+        });
+        self.names.push((go_name.to_string(), id.clone()));
+        id
+    }
+
+    /// Offsets of the field names `idents` in the chain written at `from`
+    /// (`.A.B`, `$x.A.B`), each at its dot; `from` for any not found.
+    fn offsets(&self, from: u32, idents: &[String]) -> Vec<u32> {
+        let src = self.source.as_bytes();
+        let mut pos = from as usize;
+        let mut out = Vec::with_capacity(idents.len());
+        for id in idents {
+            let needle = format!(".{id}");
+            let found = self.source.get(pos..).and_then(|rest| {
+                rest.match_indices(needle.as_str())
+                    .map(|(i, _)| pos + i)
+                    .find(|&i| {
+                        src.get(i + needle.len())
+                            .is_none_or(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
+                    })
+            });
+            match found {
+                Some(i) => {
+                    out.push(i as u32);
+                    pos = i + needle.len();
+                }
+                None => out.push(from),
+            }
+        }
+        out
+    }
+
     /// The Rust field of the derived struct for `.go_name`, without reporting errors.
     fn field_quiet(&mut self, go_name: &str) -> Ident {
         let n = self.errors.len();
-        let id = self.field(go_name, true, 0);
+        let id = self.field(go_name, 0);
         self.errors.truncate(n);
         id
     }
@@ -286,18 +387,17 @@ impl<'a> Gen<'a> {
         if idents.is_empty() {
             return Some(base);
         }
-        let t = t();
         match base {
             Val::Dyn(_) => None,
             Val::Typed { expr, is_root } => {
+                let offsets = self.offsets(offset, idents);
                 let mut e = expr;
                 let mut root = is_root;
                 let mut what = String::new();
-                for id in idents {
-                    let f = self.field(id, root, offset);
+                for (id, off) in idents.iter().zip(offsets) {
                     what.push('.');
                     what.push_str(id);
-                    e = quote!(&#t::deref(#e, #what)?.#f);
+                    e = self.access(&e, id, root, off, &what);
                     root = false;
                 }
                 Some(Val::Typed {
@@ -340,9 +440,10 @@ impl<'a> Gen<'a> {
             Val::Typed { expr, is_root } => {
                 let mut entries = Vec::new();
                 for f in &u.fields {
-                    let id = self.field(f, *is_root, offset);
                     let what = format!(".{f}");
-                    entries.push(quote!((#t::string(#f), #t::GoValue::to_value(&#t::deref(#expr, #what)?.#id))));
+                    let off = self.offsets(offset, std::slice::from_ref(f))[0];
+                    let field = self.access(expr, f, *is_root, off, &what);
+                    entries.push(quote!((#t::string(#f), #t::GoValue::to_value(#field))));
                 }
                 quote!(#t::partial_struct(#t::rt::vec![#(#entries),*]))
             }
@@ -1275,7 +1376,7 @@ impl<'a> Gen<'a> {
                 let build = quote!({
                     let #r: #t::rt::Vec<#t::rt::Dyn> = #bd;
                     let key = #key;
-                    #items.push(#t::rt::Item { key, dyns: #r });
+                    #items.push(#t::rt::Item::new(key, #r));
                 });
                 // Per-item change tracking (root slots of `diff_from`): an
                 // item equal to the old one at its position (and whose body
@@ -1547,6 +1648,9 @@ fn derive_inner(input: &DeriveInput) -> Result<TokenStream, Vec<syn::Error>> {
     let mut g = Gen {
         blocks: &blocks,
         source: &loaded.source,
+        checks_mod: format_ident!("field"),
+        names: Vec::new(),
+        name_defs: Vec::new(),
         fields: &fields,
         struct_name: struct_name.clone(),
         span,
@@ -1611,7 +1715,26 @@ fn derive_inner(input: &DeriveInput) -> Result<TokenStream, Vec<syn::Error>> {
         + 64;
     let (ig, tg, wc) = input.generics.split_for_impl();
     let go_value = crate::govalue::impl_go_value(input).map_err(|e| vec![e])?;
+    // The LiveTemplate impl sits in an anonymous const with the types
+    // named like the nested fields it reads (module `field`, so that
+    // rustc prints one that another type's name makes ambiguous as
+    // `field::Name`).
+    let checks_mod = &g.checks_mod;
+    let name_defs = &g.name_defs;
+    let checks = if name_defs.is_empty() {
+        quote!()
+    } else {
+        quote! {
+            #[doc(hidden)]
+            #[allow(non_camel_case_types, non_snake_case, dead_code, unreachable_pub, missing_docs)]
+            mod #checks_mod {
+                #(#name_defs)*
+            }
+        }
+    };
     let expanded = quote! {
+        const _: () = {
+        #checks
         impl #ig #name #tg #wc {
             #[doc(hidden)]
             fn __livetemplate_statics() -> &'static [#t::rt::Arc<#t::rt::Statics>] {
@@ -1630,7 +1753,7 @@ fn derive_inner(input: &DeriveInput) -> Result<TokenStream, Vec<syn::Error>> {
                 }
             }
         }
-        #[allow(unused_variables, unused_mut, unused_assignments, clippy::all)]
+        #[allow(unused_variables, unused_mut, unused_assignments, unused_braces, clippy::all)]
         impl #ig #t::LiveTemplate for #name #tg #wc {
             const NAME: &'static str = #name_lit;
             const SIZE_HINT: usize = #size_hint;
@@ -1664,6 +1787,7 @@ fn derive_inner(input: &DeriveInput) -> Result<TokenStream, Vec<syn::Error>> {
                 #t::rt::Ok(#t::diff_tracked(__lt_tree, __lt_new, &__lt_skip, __lt_reuse))
             }
         }
+        };
         #go_value
     };
     if attrs.print {

@@ -4,7 +4,47 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::{Data, DeriveInput, Fields};
 
-use crate::names::snake_to_go;
+use crate::names::{go_to_snake, snake_to_go};
+
+/// A field name at the type level (`typed::field::HasField`'s key):
+/// `name` → `(C<'n'>, C<'a'>, C<'m'>, C<'e'>,)`.
+pub fn field_key(name: &str) -> TokenStream {
+    let t = quote!(::livetemplate::typed::field);
+    let chars = name.chars().map(proc_macro2::Literal::character);
+    quote!((#(#t::C<#chars>,)*))
+}
+
+/// The `typed::field::HasField` impls of a struct: each field under its
+/// Rust name, and a field renamed with `#[go(name = "...")]` also under
+/// the snake case of that name when no field has it as its Rust name
+/// (`fields`: (Rust ident, Go name, type)).
+fn has_field_impls(input: &DeriveInput, fields: &[(&syn::Ident, &str, &syn::Type)]) -> TokenStream {
+    let name = &input.ident;
+    let (ig, tg, wc) = input.generics.split_for_impl();
+    let rust = |i: &syn::Ident| {
+        let s = i.to_string();
+        s.strip_prefix("r#").map(str::to_string).unwrap_or(s)
+    };
+    let mut keys: Vec<(String, &syn::Ident, &syn::Type)> =
+        fields.iter().map(|(i, _, ty)| (rust(i), *i, *ty)).collect();
+    for (i, go, ty) in fields {
+        let alias = go_to_snake(go);
+        if !keys.iter().any(|(k, _, _)| *k == alias) {
+            keys.push((alias, *i, *ty));
+        }
+    }
+    let impls = keys.iter().map(|(k, ident, ty)| {
+        let key = field_key(k);
+        quote! {
+            impl #ig ::livetemplate::typed::field::HasField<#key> for #name #tg #wc {
+                type Value = #ty;
+                #[inline(always)]
+                fn field(&self) -> &#ty { &self.#ident }
+            }
+        }
+    });
+    quote!(#(#impls)*)
+}
 
 /// The `GoValue` impl for a struct with named fields (used by both derives).
 pub fn impl_go_value(input: &DeriveInput) -> syn::Result<TokenStream> {
@@ -32,6 +72,12 @@ pub fn impl_go_value(input: &DeriveInput) -> syn::Result<TokenStream> {
     for f in &fields {
         go_names.push(go_name(f)?);
     }
+    let named: Vec<(&syn::Ident, &str, &syn::Type)> = fields
+        .iter()
+        .zip(&go_names)
+        .filter_map(|(f, g)| Some((f.ident.as_ref()?, g.as_str(), &f.ty)))
+        .collect();
+    let has_field = has_field_impls(input, &named);
     let t = quote!(::livetemplate::typed);
     let build = quote!(#t::rt::Arc::new(#t::rt::StructType {
         name: #t::rt::Some(#t::string(#name_str)),
@@ -63,6 +109,7 @@ pub fn impl_go_value(input: &DeriveInput) -> syn::Result<TokenStream> {
             }
             fn is_true(&self) -> bool { true }
         }
+        #has_field
     })
 }
 

@@ -15,6 +15,18 @@
 //!   (range items, nested structs): they become Go structs whose field
 //!   `rust_name` is seen as `RustName`.
 //!
+//! Errors: a template that does not parse, escape or compile, and a field
+//! the derived struct lacks, are errors of the macro at the template's
+//! `file:line:col`, with an excerpt and a caret, all reported at once. A
+//! field of a nested value (a range item, `.Owner.Name`, the dot of a
+//! `with`) is of a type the macro cannot see: it is read through
+//! `livetemplate::typed::field::NestedField`, whose parameters carry the
+//! derived struct, the template line and column and the field's name, so
+//! that rustc reports a missing one as
+//! ``Page:1:23: unknown field `.Titel`: type `Item` has no such field``,
+//! pointing at the `#[template]` literal (every such error of a template
+//! together, once the macro's own errors are fixed).
+//!
 //! The phases live in plain modules: `attributes` (the `#[template]`
 //! attribute), `load` (reading the file), `codegen` (the generated
 //! code), `errors` (template errors with file, line, column and excerpt).
@@ -38,7 +50,9 @@ pub fn derive_live_template(input: TokenStream) -> TokenStream {
 
 /// Derives `livetemplate::typed::GoValue` for a struct with named fields:
 /// field `rust_name` is the Go field `RustName`, or the name given with
-/// `#[go(name = "ID")]` on the field.
+/// `#[go(name = "ID")]` on the field. Also implements
+/// `livetemplate::typed::field::HasField` for each field, through which
+/// typed templates read it when the struct is a nested value.
 #[proc_macro_derive(GoValue, attributes(go))]
 pub fn derive_go_value(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);

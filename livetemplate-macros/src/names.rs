@@ -4,8 +4,10 @@
 //! exactly `GoName` (or has `#[go(name = "GoName")]`), else the field named `go_name` ([`go_to_snake`]:
 //! `Title` → `title`, `DueDate` → `due_date`, `UserID` → `user_id`,
 //! `HTMLBody` → `html_body`). For the derived struct itself the macro checks
-//! that the field exists; deeper in (range items, nested structs) it emits
-//! `go_name` and rustc checks it. In the other direction (a struct printed
+//! that the field exists; deeper in (range items, nested structs) it reads
+//! the field keyed `go_name` through `typed::field::NestedField` and rustc
+//! checks it (`#[derive(GoValue)]` keys each field by its Rust name and, for
+//! `#[go(name = "GoName")]`, also by `go_name`). In the other direction (a struct printed
 //! or passed whole to a function), a Rust field `due_date` is the Go field
 //! `DueDate` ([`snake_to_go`]).
 

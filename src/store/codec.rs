@@ -612,7 +612,7 @@ impl<'a> Reader<'a> {
                             )
                             .into());
                         }
-                        items.push(Item { key, dyns });
+                        items.push(Item::new(key, dyns));
                     }
                     Dyn::Comp(Comprehension { statics: s, items })
                 }
@@ -935,14 +935,8 @@ mod tests {
                 Dyn::Comp(Comprehension {
                     statics: Arc::clone(&item),
                     items: vec![
-                        Item {
-                            key: Some("k1".into()),
-                            dyns: vec![Dyn::Str("a".into())],
-                        },
-                        Item {
-                            key: None,
-                            dyns: vec![Dyn::Str("b".into())],
-                        },
+                        Item::new(Some("k1".into()), vec![Dyn::Str("a".into())]),
+                        Item::new(None, vec![Dyn::Str("b".into())]),
                     ],
                 }),
                 Dyn::Node(Rendered {

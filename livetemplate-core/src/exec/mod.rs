@@ -42,6 +42,7 @@ use crate::parse::TemplateSet;
 use crate::parse::ast::{ActionNode, Arg, BranchNode, List, Node, TemplateNode, Tree};
 use crate::value::Value;
 
+pub(crate) use build::Prog;
 use display::Cursor;
 use eval::{Dot, Ev};
 
@@ -235,6 +236,9 @@ pub struct State<'t> {
     /// Address of a local of the frame that created the state, to measure
     /// the native stack used by nested template calls.
     stack_base: usize,
+    /// Buffers for building range items' dynamics (reused: each item's
+    /// dynamics are then moved into one exact-size allocation).
+    scratch: Vec<Vec<crate::wire::Dyn>>,
 }
 
 /// An address in the current stack frame (safe: the pointer is never used).
@@ -279,6 +283,7 @@ impl<'t> State<'t> {
             depth: 0,
             at: Cursor::None,
             stack_base: stack_addr(),
+            scratch: Vec::new(),
         }
     }
 
@@ -543,7 +548,7 @@ impl<'t> State<'t> {
         let mark0 = self.vars.len();
         let val = self.eval_pipeline(dot, &r.pipe)?;
         let v = val.get();
-        let ran = self.range_each(v, r.pipe.decl.len(), |st, item_dot| {
+        let ran = self.range_each(v, r.pipe.decl.len(), |st, item_dot, _| {
             let flow = st.walk_list(item_dot, &r.list, out)?;
             Ok(flow == Flow::Break)
         })?;
@@ -564,7 +569,7 @@ impl<'t> State<'t> {
         &mut self,
         v: Option<&'v Value>,
         ndecl: usize,
-        mut body: impl FnMut(&mut Self, Dot<'v>) -> Result<bool, Error>,
+        mut body: impl FnMut(&mut Self, Dot<'v>, Iteration<'v>) -> Result<bool, Error>,
     ) -> Result<bool, Error> {
         let mut v = v;
         while let Some(Value::Ptr(p)) = v {
@@ -579,7 +584,12 @@ impl<'t> State<'t> {
                     ran = true;
                     let dot =
                         self.bind_iteration(ndecl, mark, || Value::Int(i as i64), (item, iface));
-                    let stop = body(self, dot)?;
+                    let it = Iteration {
+                        elem: item,
+                        index: IterIndex::Pos(i),
+                        iface,
+                    };
+                    let stop = body(self, dot, it)?;
                     self.vars.truncate(mark);
                     if stop {
                         break;
@@ -591,7 +601,12 @@ impl<'t> State<'t> {
                 for (k, item) in &m.entries {
                     ran = true;
                     let dot = self.bind_iteration(ndecl, mark, || k.clone(), (item, iface));
-                    let stop = body(self, dot)?;
+                    let it = Iteration {
+                        elem: item,
+                        index: IterIndex::Key(k),
+                        iface,
+                    };
+                    let stop = body(self, dot, it)?;
                     self.vars.truncate(mark);
                     if stop {
                         break;
@@ -704,6 +719,36 @@ impl<'t> State<'t> {
         self.vars.truncate(frame.mark);
         self.depth -= 1;
         (self.tree, self.base, self.at) = (frame.tree, frame.base, frame.at);
+    }
+}
+
+/// One iteration of a `range`, as [`State::range_each`] runs it.
+#[derive(Clone, Copy)]
+struct Iteration<'v> {
+    /// The element.
+    elem: &'v Value,
+    /// Its position (slice) or key (map).
+    index: IterIndex<'v>,
+    /// Whether the collection's element type is `interface{}`.
+    iface: bool,
+}
+
+/// Where an iteration's element is in the collection.
+#[derive(Clone, Copy)]
+enum IterIndex<'v> {
+    /// Position in a slice.
+    Pos(usize),
+    /// Key of a map entry.
+    Key(&'v Value),
+}
+
+impl IterIndex<'_> {
+    /// The value a range's index variable gets.
+    fn value(self) -> Value {
+        match self {
+            IterIndex::Pos(i) => Value::Int(i as i64),
+            IterIndex::Key(k) => k.clone(),
+        }
     }
 }
 

@@ -18,6 +18,11 @@
 //! * [`Fallback`]: the template re-compiled at run time (once, lazily) so
 //!   that pipelines beyond field chains (function calls, comparisons,
 //!   `printf`...) are evaluated by the same interpreter as the dynamic path.
+//! * [`field`]: how fields of nested structs (range items, `.A.B`) are
+//!   read, so that a misspelt one is a compile error naming the template
+//!   position.
+
+pub mod field;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -44,6 +49,7 @@ pub mod rt {
     pub use std::clone::Clone;
     pub use std::cmp::PartialEq;
     pub use std::iter::{IntoIterator, Iterator};
+    pub use std::marker::Sized;
     pub use std::mem::{replace, take};
     pub use std::option::Option::{self, None, Some};
     pub use std::result::Result::{self, Err, Ok};
@@ -960,7 +966,7 @@ pub fn diff_with_skips(tree: &mut Rendered, new: Rendered, skipped: &[usize]) ->
 #[derive(Debug, Default)]
 pub struct Reuse {
     /// (root slot, item index, the old item's dynamics).
-    taken: Vec<(usize, usize, Vec<Dyn>)>,
+    taken: Vec<(usize, usize, Arc<[Dyn]>)>,
 }
 
 impl Reuse {
@@ -988,10 +994,7 @@ impl Reuse {
             return None;
         }
         self.taken.push((slot, i, std::mem::take(&mut item.dyns)));
-        Some(Item {
-            key: None,
-            dyns: Vec::new(),
-        })
+        Some(Item::new(None, Vec::new()))
     }
 }
 
@@ -1054,7 +1057,7 @@ pub fn diff_tracked(
 ) -> String {
     let same_root = tree.statics.fingerprint == new.statics.fingerprint;
     // Settle, slot by slot, whether the placeholders can stay during the diff.
-    let mut kept: Vec<(usize, usize, Vec<Dyn>)> = Vec::with_capacity(reuse.taken.len());
+    let mut kept: Vec<(usize, usize, Arc<[Dyn]>)> = Vec::with_capacity(reuse.taken.len());
     let mut taken = reuse.taken.into_iter().peekable();
     while let Some(first) = taken.next() {
         let slot = first.0;

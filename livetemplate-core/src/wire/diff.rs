@@ -5,7 +5,7 @@ use std::hash::{Hash, Hasher};
 
 use super::encode::{Message, first_render};
 use super::json::{push_usize, write_index_key, write_name_key, write_str};
-use super::rendered::{Comprehension, Dyn, Item, Rendered};
+use super::rendered::{Comprehension, Dyn, Item, Rendered, item_dyns_eq};
 
 /// The LiveView diff that takes a client holding `old` to `new`.
 ///
@@ -119,7 +119,12 @@ fn diff_comprehension(msg: &mut Message, old: &Comprehension, new: &Comprehensio
     let sources = Matcher::new(old).sources(new);
     for ((i, item), source) in new.items.iter().enumerate().zip(sources) {
         // An item in place with equal dynamics sends nothing.
-        if matches!(source, Source::At) && old.items.get(i).is_some_and(|o| o.dyns == item.dyns) {
+        if matches!(source, Source::At)
+            && old
+                .items
+                .get(i)
+                .is_some_and(|o| item_dyns_eq(&o.dyns, &item.dyns))
+        {
             continue;
         }
         let entry_mark = msg.out.len();
@@ -145,7 +150,8 @@ fn diff_comprehension(msg: &mut Message, old: &Comprehension, new: &Comprehensio
                 push_usize(&mut msg.out, j);
                 msg.out.push_str(",{");
                 let mut f = true;
-                if diff_dyns(msg, &mut f, &old.items[j].dyns, &item.dyns) {
+                let same = std::sync::Arc::ptr_eq(&old.items[j].dyns, &item.dyns);
+                if !same && diff_dyns(msg, &mut f, &old.items[j].dyns, &item.dyns) {
                     msg.out.push_str("}]");
                 } else {
                     msg.out.truncate(inner);
@@ -251,7 +257,7 @@ impl<'a> Matcher<'a> {
                 .and_then(|js| first_free(js, &self.moved_from))?;
             return Some(self.moved(found, i));
         }
-        if at_i.is_some_and(|o| o.dyns == item.dyns) {
+        if at_i.is_some_and(|o| item_dyns_eq(&o.dyns, &item.dyns)) {
             return Some(Source::At);
         }
         let map = self.by_content.get_or_insert_with(|| {
@@ -262,9 +268,9 @@ impl<'a> Matcher<'a> {
             m
         });
         let found = map.get(&content_hash(&item.dyns)).and_then(|js| {
-            js.iter()
-                .copied()
-                .find(|&j| !self.moved_from[j] && j != i && old.items[j].dyns == item.dyns)
+            js.iter().copied().find(|&j| {
+                !self.moved_from[j] && j != i && item_dyns_eq(&old.items[j].dyns, &item.dyns)
+            })
         })?;
         Some(self.moved(found, i))
     }

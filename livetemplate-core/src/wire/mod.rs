@@ -16,7 +16,8 @@ mod rendered;
 pub use client::{ClientError, ClientModel};
 pub use diff::diff;
 pub use encode::first_render;
-pub use rendered::{Comprehension, Dyn, Item, Rendered, Statics};
+pub(crate) use rendered::same_context;
+pub use rendered::{Comprehension, Dyn, Item, ItemMemo, Rendered, Statics};
 
 #[cfg(test)]
 mod tests;

@@ -2,6 +2,8 @@
 
 use std::sync::Arc;
 
+use crate::value::Value;
+
 /// The static segments of one block of a template, with their fingerprint.
 ///
 /// Built once at compile time; every render of the block shares them.
@@ -68,8 +70,129 @@ pub struct Comprehension {
 pub struct Item {
     /// The item's key (from `data-key`), when the template gives one.
     pub key: Option<String>,
-    /// The item's dynamics.
-    pub dyns: Vec<Dyn>,
+    /// The item's dynamics, shared: an item carried over unchanged from an
+    /// earlier render is the same allocation (which equality and the diff
+    /// settle without looking inside).
+    pub dyns: Arc<[Dyn]>,
+    /// What the item was evaluated from, when its body depends on nothing
+    /// else (see [`crate::program::Program::render_update`]). An evaluation
+    /// cache, not part of the wire format: ignored by equality, the diff and
+    /// the encoders.
+    pub memo: Option<ItemMemo>,
+}
+
+impl Item {
+    /// An item with dynamics `dyns` (and no evaluation memo).
+    pub fn new(key: Option<String>, dyns: Vec<Dyn>) -> Item {
+        Item {
+            key,
+            dyns: Arc::from(dyns),
+            memo: None,
+        }
+    }
+}
+
+/// The inputs an item of a `range` was evaluated from: its element and its
+/// index (or map key). An item whose body reads nothing but these (and
+/// variables it declares) renders the same for the same inputs, so a later
+/// render can reuse its dynamics.
+#[derive(Debug, Clone)]
+pub struct ItemMemo {
+    /// The element (the item's dot).
+    pub(crate) elem: Value,
+    /// The index (slice) or key (map), when the range binds it to a variable.
+    pub(crate) index: Option<Value>,
+    /// Whether the element came from an interface-typed collection.
+    pub(crate) iface: bool,
+    /// Whether the item ended the loop (`{{break}}`).
+    pub(crate) broke: bool,
+    /// The values the body read from outer variables (`$.X`, `$col.Name`)
+    /// and whether each had an interface type; shared by all items of one
+    /// render of the range, compared once per range.
+    pub(crate) context: Option<Arc<[(Value, bool)]>>,
+}
+
+impl ItemMemo {
+    /// Whether `self` and `other` are the same inputs: identical values
+    /// (not Go's `eq`: types must match, floats bit for bit, since `-0`
+    /// and `0` print differently).
+    pub(crate) fn same_inputs(&self, other: &ItemMemo) -> bool {
+        self.iface == other.iface
+            && identical(&self.elem, &other.elem)
+            && match (&self.index, &other.index) {
+                (None, None) => true,
+                (Some(a), Some(b)) => identical(a, b),
+                _ => false,
+            }
+    }
+}
+
+/// Whether two range contexts (see [`ItemMemo`]) are the same.
+pub(crate) fn same_context(
+    a: &Option<Arc<[(Value, bool)]>>,
+    b: &Option<Arc<[(Value, bool)]>>,
+) -> bool {
+    match (a, b) {
+        (None, None) => true,
+        (Some(a), Some(b)) => {
+            Arc::ptr_eq(a, b)
+                || (a.len() == b.len()
+                    && a.iter()
+                        .zip(b.iter())
+                        .all(|((x, i), (y, j))| i == j && identical(x, y)))
+        }
+        _ => false,
+    }
+}
+
+/// Whether two values are indistinguishable to a template.
+fn identical(a: &Value, b: &Value) -> bool {
+    use crate::bytes::str_eq;
+    match (a, b) {
+        (Value::Nil, Value::Nil) => true,
+        (Value::Bool(x), Value::Bool(y)) => x == y,
+        (Value::Int(x), Value::Int(y)) => x == y,
+        (Value::Uint(x), Value::Uint(y)) => x == y,
+        (Value::Float(x), Value::Float(y)) => x.to_bits() == y.to_bits(),
+        (Value::Complex(x, i), Value::Complex(y, j)) => {
+            x.to_bits() == y.to_bits() && i.to_bits() == j.to_bits()
+        }
+        (Value::String(x), Value::String(y)) => Arc::ptr_eq(x, y) || str_eq(x, y),
+        (Value::Safe(k, x), Value::Safe(l, y)) => k == l && (Arc::ptr_eq(x, y) || str_eq(x, y)),
+        (Value::Slice(x), Value::Slice(y)) => {
+            Arc::ptr_eq(x, y)
+                || (x.items.len() == y.items.len()
+                    && same_type(&x.elem, &y.elem)
+                    && x.items.iter().zip(&y.items).all(|(p, q)| identical(p, q)))
+        }
+        (Value::Map(x), Value::Map(y)) => {
+            Arc::ptr_eq(x, y)
+                || (x.entries.len() == y.entries.len()
+                    && same_type(&x.key, &y.key)
+                    && same_type(&x.elem, &y.elem)
+                    && x.entries
+                        .iter()
+                        .zip(&y.entries)
+                        .all(|((k, v), (l, w))| identical(k, l) && identical(v, w)))
+        }
+        (Value::Struct(x), Value::Struct(y)) => {
+            Arc::ptr_eq(x, y)
+                || ((Arc::ptr_eq(&x.ty, &y.ty) || x.ty == y.ty)
+                    && x.fields.len() == y.fields.len()
+                    && x.fields.iter().zip(&y.fields).all(|(p, q)| identical(p, q)))
+        }
+        (Value::Ptr(x), Value::Ptr(y)) => Arc::ptr_eq(x, y) || identical(x, y),
+        (Value::NilPtr(t), Value::NilPtr(u)) => same_type(t, u),
+        _ => false,
+    }
+}
+
+fn same_type(a: &crate::value::Type, b: &crate::value::Type) -> bool {
+    use crate::value::Type;
+    match (a, b) {
+        (Type::Struct(x), Type::Struct(y)) => Arc::ptr_eq(x, y) || x == y,
+        _ => a == b,
+    }
 }
 
 // Equality is structural, as a derive would give, but compares strings
@@ -82,6 +205,11 @@ fn statics_eq(a: &Arc<Statics>, b: &Arc<Statics>) -> bool {
 
 fn dyns_eq(a: &[Dyn], b: &[Dyn]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
+/// Equality of two items' shared dynamics: the same allocation is equal.
+pub(crate) fn item_dyns_eq(a: &Arc<[Dyn]>, b: &Arc<[Dyn]>) -> bool {
+    Arc::ptr_eq(a, b) || dyns_eq(a, b)
 }
 
 impl PartialEq for Rendered {
@@ -116,7 +244,7 @@ impl PartialEq for Item {
             (None, None) => true,
             _ => false,
         };
-        keys && dyns_eq(&self.dyns, &other.dyns)
+        keys && item_dyns_eq(&self.dyns, &other.dyns)
     }
 }
 

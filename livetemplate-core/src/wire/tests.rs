@@ -83,9 +83,9 @@ fn dyns(shapes: &[Shape], rng: &mut Rng) -> Vec<Dyn> {
             Shape::Comp { item, keyed } => {
                 let count = rng.below(7);
                 let items = (0..count)
-                    .map(|_| Item {
-                        key: keyed.then(|| format!("k{}", rng.below(8))),
-                        dyns: dyns(&item.dyns, rng),
+                    .map(|_| {
+                        let key = keyed.then(|| format!("k{}", rng.below(8)));
+                        Item::new(key, dyns(&item.dyns, rng))
                     })
                     .collect();
                 Dyn::Comp(Comprehension {
@@ -166,13 +166,7 @@ fn s(x: &str) -> Dyn {
 
 fn list(items: &[&str], statics: &Arc<Statics>) -> Rendered {
     let root = st(&["<ul>", "</ul>"], 1);
-    let items = items
-        .iter()
-        .map(|x| Item {
-            key: None,
-            dyns: vec![s(x)],
-        })
-        .collect();
+    let items = items.iter().map(|x| Item::new(None, vec![s(x)])).collect();
     Rendered {
         statics: root,
         dyns: vec![Dyn::Comp(Comprehension {
@@ -257,10 +251,7 @@ fn keyed_items_move_by_key() {
             statics: Arc::clone(&li),
             items: items
                 .iter()
-                .map(|(k, v)| Item {
-                    key: Some(k.to_string()),
-                    dyns: vec![s(k), s(v)],
-                })
+                .map(|(k, v)| Item::new(Some(k.to_string()), vec![s(k), s(v)]))
                 .collect(),
         })],
     };
