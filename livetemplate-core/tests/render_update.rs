@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 
 use livetemplate_core::funcs::{Func, FuncMap};
 use livetemplate_core::program::Program;
-use livetemplate_core::value::Value;
+use livetemplate_core::value::{Type, Value};
 use livetemplate_core::wire::{Dyn, Item, Rendered, diff};
 use livetemplate_core::{Mode, Template};
 
@@ -99,20 +99,67 @@ fn inserted_and_removed_items_keep_the_others() {
 }
 
 #[test]
-fn bodies_reading_root_or_outer_variables_are_evaluated_again() {
+fn bodies_reading_outer_values_are_reused_while_those_values_are_unchanged() {
     let by_root = program("{{range .L}}<li>{{.A}} {{$.X}}</li>{{end}}");
     let by_outer = program("{{$x := .X}}{{range .L}}<li>{{.A}} {{$x}}</li>{{end}}");
+    let item_changed = r#"{"L":[{"A":"a"},{"A":"B"},{"A":"c"}],"X":1}"#;
+    for p in [&by_root, &by_outer] {
+        assert!(p.reuses_items(1), "{:?}", p.compiled().explain());
+        let t = run(
+            p,
+            &[
+                ROWS,
+                item_changed,
+                &item_changed.replace("\"X\":1", "\"X\":2"),
+            ],
+        );
+        assert_eq!(shared(&t[0], &t[1], 0), [Some(0), None, Some(2)]);
+        // The outer value changed: every item is evaluated again.
+        assert_eq!(shared(&t[1], &t[2], 0), [None, None, None]);
+        assert!(t[2].to_html().contains("a 2"));
+    }
+    // A value that cannot be read plainly (a missing key) disables reuse.
+    let missing = program("{{range .L}}<li>{{.A}} {{$.Nope.Deeper}}</li>{{end}}");
+    let t = run(&missing, &[ROWS, ROWS]);
+    assert_eq!(shared(&t[0], &t[1], 0), [None, None, None]);
+}
+
+#[test]
+fn bodies_assigning_outer_variables_or_reading_the_whole_root_are_evaluated_again() {
     let assigning = program("{{$n := 0}}{{range .L}}{{$n = .A}}{{end}}{{$n}}");
-    for p in [&by_root, &by_outer, &assigning] {
+    let whole_root =
+        program(r#"{{define "t"}}{{len .L}}{{end}}{{range .L}}{{.A}}{{template "t" $}}{{end}}"#);
+    for p in [&assigning, &whole_root] {
         assert!(!p.reuses_items(1), "{:?}", p.compiled().explain());
-        let t = run(p, &[ROWS, &ROWS.replace("\"X\":1", "\"X\":2")]);
+        let t = run(p, &[ROWS, ROWS]);
         assert_eq!(shared(&t[0], &t[1], 0), [None, None, None]);
     }
-    assert!(
-        run(&by_root, &[ROWS, &ROWS.replace("\"X\":1", "\"X\":2")])[1]
-            .to_html()
-            .contains("a 2")
+}
+
+#[test]
+fn inner_ranges_reading_the_outer_item_reuse_while_it_reads_the_same() {
+    let p = program(concat!(
+        "{{range $col := .Cols}}<h2>{{len $col.Cards}}</h2>",
+        "{{range $col.Cards}}<p data-from=\"{{$col.Name}}\">{{.}}</p>{{end}}{{end}}"
+    ));
+    let t = run(
+        &p,
+        &[
+            r#"{"Cols":[{"Name":"todo","Cards":["a","b"]},{"Name":"done","Cards":["d"]}]}"#,
+            r#"{"Cols":[{"Name":"todo","Cards":["a"]},{"Name":"DONE","Cards":["b","d"]}]}"#,
+        ],
     );
+    let inner = |r: &Rendered, col: usize| -> Vec<Arc<[Dyn]>> {
+        match &items(r, 0)[col].dyns[1] {
+            Dyn::Comp(c) => c.items.iter().map(|i| Arc::clone(&i.dyns)).collect(),
+            other => panic!("{other:?}"),
+        }
+    };
+    // Column "todo" kept its name: card "a" is reused; column "done" was
+    // renamed, so its cards (which print the name) are evaluated again.
+    assert!(Arc::ptr_eq(&inner(&t[0], 0)[0], &inner(&t[1], 0)[0]));
+    assert!(!Arc::ptr_eq(&inner(&t[0], 1)[0], &inner(&t[1], 1)[1]));
+    assert!(t[1].to_html().contains(r#"<p data-from="DONE">d</p>"#));
 }
 
 #[test]
@@ -183,6 +230,25 @@ fn user_functions_make_a_body_impure() {
 }
 
 #[test]
+fn user_functions_declared_pure_keep_a_body_pure() {
+    let upper = |args: &[Value]| match &args[0] {
+        Value::String(s) => Ok(Value::from(s.to_uppercase().as_str())),
+        other => Err(format!("not a string: {other:?}")),
+    };
+    let funcs = FuncMap::builtins()
+        .with("upper", Func::new(vec![Type::String], upper).pure())
+        .with("shout", Func::new(vec![Type::String], upper));
+    let pure = program_with("{{range .L}}<li>{{upper .A}}</li>{{end}}", funcs.clone());
+    let impure = program_with("{{range .L}}<li>{{shout .A}}</li>{{end}}", funcs);
+    let next = r#"{"L":[{"A":"a"},{"A":"x"},{"A":"c"}]}"#;
+    let t = run(&pure, &[ROWS, next]);
+    assert_eq!(shared(&t[0], &t[1], 0), [Some(0), None, Some(2)]);
+    assert!(t[1].to_html().contains("<li>X</li>"));
+    let t = run(&impure, &[ROWS, next]);
+    assert_eq!(shared(&t[0], &t[1], 0), [None, None, None]);
+}
+
+#[test]
 fn nested_ranges_reuse_inner_items_of_a_changed_outer_item() {
     let p = program("{{range .Cols}}<h2>{{.Name}}</h2>{{range .Cards}}<p>{{.}}</p>{{end}}{{end}}");
     let t = run(
@@ -193,7 +259,7 @@ fn nested_ranges_reuse_inner_items_of_a_changed_outer_item() {
         ],
     );
     assert_eq!(shared(&t[0], &t[1], 0), [None, None]);
-    let inner = |r: &Rendered, col: usize| -> Vec<Arc<Vec<Dyn>>> {
+    let inner = |r: &Rendered, col: usize| -> Vec<Arc<[Dyn]>> {
         match &items(r, 0)[col].dyns[1] {
             Dyn::Comp(c) => c.items.iter().map(|i| Arc::clone(&i.dyns)).collect(),
             other => panic!("{other:?}"),

@@ -3,18 +3,21 @@
 //! kept apart from the statics instead of being appended to one string.
 //!
 //! The walk can be given the previous tree of the same program: then the
-//! items of a `range` whose body is pure in its item (see
-//! `program::purity`) and whose element (and index) are identical to an old
-//! item's take that item's dynamics as they are (shared, not copied), and
-//! are not evaluated again.
+//! items of a `range` whose body is reusable (see `program::purity`), whose
+//! reads of outer variables give identical values, and whose element (and
+//! index) are identical to an old item's take that item's dynamics as they
+//! are (shared, not copied), and are not evaluated again. Old values are only ever matched to the same
+//! place in the program (the same slot of the same block, reached through
+//! the same branches, calls and ranges), so a reused item was evaluated at
+//! the same template-call depth as the new one would be.
 
 use std::sync::Arc;
 
 use crate::error::Error;
 use crate::parse::ast::{BranchNode, Node};
-use crate::program::{Block, BlockId, Op, Slot};
-use crate::value::Value;
-use crate::wire::{Comprehension, Dyn, Item, ItemMemo, Rendered};
+use crate::program::{Block, BlockId, FreeRead, Op, Slot};
+use crate::value::{Type, Value};
+use crate::wire::{Comprehension, Dyn, Item, ItemMemo, Rendered, same_context};
 
 use super::display::Cursor;
 use super::{Dot, Flow, Iteration, State};
@@ -24,8 +27,8 @@ use super::{Dot, Flow, Iteration, State};
 pub(crate) struct Prog<'t> {
     /// Its blocks.
     pub(crate) blocks: &'t [Block],
-    /// For each block, whether it is the body of a range pure in its item.
-    pub(crate) pure: &'t [bool],
+    /// For each block that is the body of a reusable range, its outer reads.
+    pub(crate) reuse: &'t [Option<Vec<FreeRead>>],
 }
 
 impl<'t> Prog<'t> {
@@ -35,14 +38,20 @@ impl<'t> Prog<'t> {
 }
 
 /// How a range's items are built.
-struct RangeShape {
+struct RangeShape<'t> {
     body: BlockId,
     key_slot: Option<usize>,
     opaque: bool,
-    /// The body is pure in its item: items carry a memo and may be reused.
-    pure: bool,
+    /// The body is reusable: these are its outer reads.
+    reads: Option<&'t [FreeRead]>,
     /// The range binds the index (or key) to a variable.
     binds_index: bool,
+}
+
+/// The context of one render of a reusable range: what its items' memos get.
+struct MemoContext {
+    /// The values of the body's outer reads.
+    context: Option<Arc<[(Value, bool)]>>,
 }
 
 /// How far past the expected position an old item is looked for.
@@ -52,6 +61,8 @@ const REUSE_WINDOW: usize = 8;
 /// item is expected among them.
 struct OldItems<'p> {
     items: &'p [Item],
+    /// Whether items may be reused (the outer reads are unchanged).
+    reuse: bool,
     /// Index after the last old item reused.
     next: usize,
     /// Old index minus new index of the last item reused.
@@ -59,9 +70,10 @@ struct OldItems<'p> {
 }
 
 impl<'p> OldItems<'p> {
-    fn new(items: &'p [Item]) -> Self {
+    fn new(items: &'p [Item], reuse: bool) -> Self {
         OldItems {
             items,
+            reuse,
             next: 0,
             offset: 0,
         }
@@ -78,6 +90,9 @@ impl<'p> OldItems<'p> {
     /// reused (so items inserted or removed before shift the search), then
     /// at the same position.
     fn find(&mut self, i: usize, memo: &ItemMemo) -> Option<&'p Item> {
+        if !self.reuse {
+            return None;
+        }
         let end = self.items.len().min(self.next + REUSE_WINDOW);
         let found = self
             .expected_index(i)
@@ -129,7 +144,7 @@ impl<'t> State<'t> {
         slot: &'t Slot,
         dot: &Value,
     ) -> Result<Dyn, Error> {
-        let prog = Prog { blocks, pure: &[] };
+        let prog = Prog { blocks, reuse: &[] };
         self.build_slot(prog, slot, Dot::root(dot), None)
     }
 
@@ -255,7 +270,7 @@ impl<'t> State<'t> {
                     body: *body,
                     key_slot: *key_slot,
                     opaque: *opaque_items,
-                    pure: prog.pure.get(*body).copied().unwrap_or(false),
+                    reads: prog.reuse.get(*body).and_then(Option::as_deref),
                     binds_index: node.pipe.decl.len() > 1,
                 };
                 self.build_range(prog, node, &shape, *otherwise, dot, prev)
@@ -286,24 +301,47 @@ impl<'t> State<'t> {
         &mut self,
         prog: Prog<'t>,
         r: &'t BranchNode,
-        shape: &RangeShape,
+        shape: &RangeShape<'_>,
         otherwise: Option<BlockId>,
         dot: Dot<'_>,
         prev: Option<&Dyn>,
     ) -> Result<Dyn, Error> {
+        // The outer reads cannot change while the range runs (a reusable
+        // body assigns no outer variable): read them once.
+        let memo = match shape.reads {
+            None => None,
+            Some([]) => Some(MemoContext { context: None }),
+            Some(reads) => self
+                .read_context(reads)
+                .map(|c| MemoContext { context: Some(c) }),
+        };
         self.at = Cursor::Range(r);
         let mark0 = self.vars.len();
         let val = self.eval_pipeline(dot, &r.pipe)?;
         let v = val.get();
-        let mut items = Vec::new();
+        let mut items = Vec::with_capacity(range_len(v));
         let mut old = match prev {
             Some(Dyn::Comp(c)) if prog.statics_of(shape.body, &c.statics) => {
-                Some(OldItems::new(&c.items))
+                let reuse = memo.as_ref().is_some_and(|m| {
+                    c.items
+                        .iter()
+                        .find_map(|i| i.memo.as_ref())
+                        .is_some_and(|om| same_context(&om.context, &m.context))
+                });
+                Some(OldItems::new(&c.items, reuse))
             }
             _ => None,
         };
         let ran = self.range_each(v, r.pipe.decl.len(), |st, item_dot, it| {
-            st.build_item(prog, r, shape, (item_dot, it), &mut items, old.as_mut())
+            let memo = memo.as_ref();
+            st.build_item(
+                prog,
+                r,
+                shape,
+                (item_dot, it, memo),
+                &mut items,
+                old.as_mut(),
+            )
         })?;
         let result = match otherwise {
             Some(e) if !ran => self.build_nested(prog, e, dot, prev)?,
@@ -316,23 +354,57 @@ impl<'t> State<'t> {
         Ok(result)
     }
 
+    /// The values of a body's outer reads, with whether each has an
+    /// interface type; `None` when one cannot be read plainly (an undefined
+    /// variable, a missing field or key, a nil pointer: the body then is
+    /// evaluated item by item, which reports or handles it).
+    fn read_context(&self, reads: &[FreeRead]) -> Option<Arc<[(Value, bool)]>> {
+        reads
+            .iter()
+            .map(|read| {
+                let var = self.find_var(&read.var).ok()?;
+                let mut v = var.value.as_ref()?;
+                let mut iface = var.iface;
+                for f in &read.fields {
+                    while let Value::Ptr(p) = v {
+                        v = p;
+                    }
+                    match v {
+                        Value::Struct(s) => {
+                            let i = s.ty.field_index(f)?;
+                            iface = matches!(s.ty.fields.get(i), Some((_, Type::Any)));
+                            v = s.fields.get(i)?;
+                        }
+                        Value::Map(m) if matches!(m.key, Type::String) => {
+                            iface = matches!(m.elem, Type::Any);
+                            v = m.get_str(f)?;
+                        }
+                        _ => return None,
+                    }
+                }
+                Some((v.clone(), iface))
+            })
+            .collect()
+    }
+
     /// Builds one item (its variables are bound), or takes an old one
     /// evaluated from the same inputs; returns whether the loop must stop.
     fn build_item(
         &mut self,
         prog: Prog<'t>,
         r: &'t BranchNode,
-        shape: &RangeShape,
-        (dot, it): (Dot<'_>, Iteration<'_>),
+        shape: &RangeShape<'_>,
+        (dot, it, ctx): (Dot<'_>, Iteration<'_>, Option<&MemoContext>),
         items: &mut Vec<Item>,
         old: Option<&mut OldItems<'_>>,
     ) -> Result<bool, Error> {
         let i = items.len();
-        let mut memo = shape.pure.then(|| ItemMemo {
+        let mut memo = ctx.map(|c| ItemMemo {
             elem: it.elem.clone(),
             index: shape.binds_index.then(|| it.index.value()),
             iface: it.iface,
             broke: false,
+            context: c.context.clone(),
         });
         let mut expected = None;
         if let Some(old) = old {
@@ -361,23 +433,42 @@ impl<'t> State<'t> {
             }
             items.push(Item {
                 key: None,
-                dyns: Arc::new(vec![Dyn::Str(s)]),
+                dyns: Arc::new([Dyn::Str(s)]),
                 memo,
             });
             broke
         } else {
             let prev = expected.map(|o| &o.dyns[..]);
-            let rendered = self.build_block(prog, shape.body, dot, prev)?;
-            let key = shape.key_slot.and_then(|k| match rendered.dyns.get(k) {
+            let block = &prog.blocks[shape.body];
+            let mut dyns = self.scratch.pop().unwrap_or_default();
+            dyns.reserve(block.slot_count());
+            let res = self.build_ops(prog, &block.ops, dot, &mut dyns, prev);
+            let key = shape.key_slot.and_then(|k| match dyns.get(k) {
                 Some(Dyn::Str(s)) => Some(s.clone()),
                 _ => None,
             });
+            // One exact-size allocation; the buffer is kept for the next item.
+            let shared: Arc<[Dyn]> = dyns.drain(..).collect();
+            self.scratch.push(dyns);
+            res?;
             items.push(Item {
                 key,
-                dyns: Arc::new(rendered.dyns),
+                dyns: shared,
                 memo,
             });
             false
         })
+    }
+}
+
+/// How many items ranging over `v` gives at most (to size the items).
+fn range_len(mut v: Option<&Value>) -> usize {
+    while let Some(Value::Ptr(p)) = v {
+        v = Some(p);
+    }
+    match v {
+        Some(Value::Slice(s)) => s.items.len(),
+        Some(Value::Map(m)) => m.entries.len(),
+        _ => 0,
     }
 }

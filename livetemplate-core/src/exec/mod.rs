@@ -39,7 +39,7 @@ use std::fmt;
 use crate::error::{Error, ErrorKind, line_col};
 use crate::funcs::FuncMap;
 use crate::parse::TemplateSet;
-use crate::parse::ast::{ActionNode, BranchNode, List, Node, TemplateNode, Tree};
+use crate::parse::ast::{ActionNode, Arg, BranchNode, List, Node, TemplateNode, Tree};
 use crate::value::Value;
 
 pub(crate) use build::Prog;
@@ -236,6 +236,9 @@ pub struct State<'t> {
     /// Address of a local of the frame that created the state, to measure
     /// the native stack used by nested template calls.
     stack_base: usize,
+    /// Buffers for building range items' dynamics (reused: each item's
+    /// dynamics are then moved into one exact-size allocation).
+    scratch: Vec<Vec<crate::wire::Dyn>>,
 }
 
 /// An address in the current stack frame (safe: the pointer is never used).
@@ -280,6 +283,7 @@ impl<'t> State<'t> {
             depth: 0,
             at: Cursor::None,
             stack_base: stack_addr(),
+            scratch: Vec::new(),
         }
     }
 
@@ -330,6 +334,25 @@ impl<'t> State<'t> {
             (None, _) => Ev::Invalid,
             (Some(x), false) => Ev::Own(x.clone()),
             (Some(x), true) => Ev::IOwn(x.clone()),
+        })
+    }
+
+    /// The value of `$name.fields...` when the variable is defined and every
+    /// field is found (see [`eval::found_field_chain`]), borrowed from the
+    /// variable stack; `None` otherwise (no value, a missing field, an
+    /// error: left to the general evaluator).
+    pub(crate) fn var_value_in_place(&self, name: &str, fields: &[String]) -> Option<&Value> {
+        let var = self.vars[self.base..]
+            .iter()
+            .rev()
+            .find(|v| crate::bytes::str_eq(v.name, name))?;
+        let v = var.value.as_ref()?;
+        if fields.is_empty() {
+            return Some(v);
+        }
+        eval::found_field_chain(Dot::Val(v), fields).and_then(|ev| match ev {
+            Ev::Ref(v) | Ev::IRef(v) => Some(v),
+            _ => None,
         })
     }
 
@@ -429,6 +452,21 @@ impl<'t> State<'t> {
         out: &mut String,
     ) -> Result<(), Error> {
         self.at = Cursor::Node(node);
+        // Fast path: `{{$x}}` or `{{$x.A.B}}` that finds its value prints it
+        // from the variable in place (no copy); anything else, including
+        // every error, takes the general path.
+        if a.pipe.decl.is_empty()
+            && let [cmd] = a.pipe.cmds.as_slice()
+            && let [Arg::Variable { name, fields, .. }] = cmd.args.as_slice()
+            && let Some(v) = self.var_value_in_place(name, fields)
+        {
+            if a.escapers.is_empty() {
+                self.print_value(Some(v), out);
+            } else {
+                crate::escape::apply_chain_into(out, &a.escapers, v);
+            }
+            return Ok(());
+        }
         // Escaped actions report Go's rewritten pipeline in errors.
         let at = if a.escapers.is_empty() {
             Cursor::Pipe(&a.pipe)
@@ -463,6 +501,26 @@ impl<'t> State<'t> {
         out: &mut String,
     ) -> Result<Flow, Error> {
         let mark = self.vars.len();
+        // Fast path: `{{if $x}}` / `{{if $x.A}}` that finds its value tests
+        // it in place.
+        if !is_with
+            && b.pipe.decl.is_empty()
+            && let [cmd] = b.pipe.cmds.as_slice()
+            && let [Arg::Variable { name, fields, .. }] = cmd.args.as_slice()
+            && let Some(v) = self.var_value_in_place(name, fields)
+        {
+            let list = if v.truth() {
+                Some(&b.list)
+            } else {
+                b.else_list.as_ref()
+            };
+            let flow = match list {
+                Some(list) => self.walk_list(dot, list, out)?,
+                None => Flow::Normal,
+            };
+            self.vars.truncate(mark);
+            return Ok(flow);
+        }
         let val = self.eval_pipeline(dot, &b.pipe)?;
         let truth = val.get().is_some_and(Value::truth);
         let flow = if truth {

@@ -39,6 +39,7 @@ pub struct Func {
     params: Vec<Type>,
     variadic: Option<Type>,
     call: Arc<FuncImpl>,
+    pure: bool,
 }
 
 impl Func {
@@ -51,6 +52,7 @@ impl Func {
             params,
             variadic: None,
             call: Arc::new(f),
+            pure: false,
         }
     }
 
@@ -65,7 +67,24 @@ impl Func {
             params,
             variadic: Some(rest),
             call: Arc::new(f),
+            pure: false,
         }
+    }
+
+    /// Declares the function pure: its result depends only on its
+    /// arguments (no clock, counter, I/O or other state). A `range` body
+    /// calling only pure functions can have its unchanged items carried
+    /// over by [`crate::program::Program::render_update`] instead of
+    /// evaluated again; a function wrongly declared pure makes updates show
+    /// stale results.
+    pub fn pure(mut self) -> Func {
+        self.pure = true;
+        self
+    }
+
+    /// Whether the function was declared pure ([`Func::pure`]).
+    pub fn is_pure(&self) -> bool {
+        self.pure
     }
 
     /// The fixed parameter types.
@@ -98,6 +117,7 @@ impl fmt::Debug for Func {
         f.debug_struct("Func")
             .field("params", &self.params)
             .field("variadic", &self.variadic)
+            .field("pure", &self.pure)
             .finish()
     }
 }

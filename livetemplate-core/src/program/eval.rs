@@ -7,7 +7,7 @@ use crate::value::Value;
 use crate::wire::{self, Rendered};
 
 use super::compile::{Block, BlockId, compile};
-use super::purity::pure_bodies;
+use super::purity::{FreeRead, reusable_bodies};
 
 /// A template compiled into a slot tree, ready to render trees and diffs.
 ///
@@ -26,20 +26,21 @@ pub struct Program {
     compiled: Compiled,
     blocks: Vec<Block>,
     root: BlockId,
-    /// For each block, whether it is the body of a `range` pure in its item.
-    pure: Vec<bool>,
+    /// For each block that is the body of a reusable `range`, its outer
+    /// reads (see [`super::purity`]).
+    reuse: Vec<Option<Vec<FreeRead>>>,
 }
 
 impl Program {
     /// Compiles the slot tree of a compiled (parsed and escaped) template.
     pub fn new(compiled: Compiled) -> Result<Program> {
         let (blocks, root) = compile(compiled.set(), compiled.entry())?;
-        let pure = pure_bodies(&blocks, compiled.set(), compiled.funcs());
+        let reuse = reusable_bodies(&blocks, compiled.set(), compiled.funcs());
         Ok(Program {
             compiled,
             blocks,
             root,
-            pure,
+            reuse,
         })
     }
 
@@ -71,11 +72,12 @@ impl Program {
     /// Renders `data` given `prev`, the tree of an earlier render by this
     /// program (the one the client holds): the result equals
     /// `self.render(data)`, but the items of a `range` whose body depends
-    /// only on its item (it reads no variable declared outside it, `$`
-    /// included, and calls no user function) and whose element and index
-    /// are identical to those of an item of `prev` are not evaluated again:
-    /// they share that item's dynamics (an `Arc`, which [`wire::diff`] then
-    /// settles without looking inside). An old item is looked for just after
+    /// only on its item and on values it reads from outer variables
+    /// (`$.Currency`, `$col.Name`; see [`Program::reuses_items`]), when
+    /// those values are identical to the previous render's, and whose
+    /// element and index are identical to those of an item of `prev`, are
+    /// not evaluated again: they share that item's dynamics (an `Arc`, which
+    /// [`wire::diff`] then settles without looking inside). An old item is looked for just after
     /// the last one reused, then at the same position, so inserting or
     /// removing items keeps the rest. A `prev` from another program is
     /// simply not used.
@@ -102,15 +104,17 @@ impl Program {
         let mut state = exec.state(tree, data);
         let prog = Prog {
             blocks: &self.blocks,
-            pure: &self.pure,
+            reuse: &self.reuse,
         };
         state.build_root(prog, self.root, data, prev)
     }
 
-    /// Whether block `id` is the body of a `range` that depends only on its
-    /// item, so that [`Program::render_update`] can reuse its items.
+    /// Whether block `id` is the body of a `range` whose items
+    /// [`Program::render_update`] can reuse: it depends only on its item and
+    /// on values read from outer variables (not on the whole `$`), assigns
+    /// no outer variable and calls only pure functions.
     pub fn reuses_items(&self, id: BlockId) -> bool {
-        self.pure.get(id).copied().unwrap_or(false)
+        self.reuse.get(id).is_some_and(Option::is_some)
     }
 
     /// The HTML for `data` (the interpreter's direct output; equal to

@@ -9,8 +9,8 @@
 //! over data into a [`crate::wire::Rendered`] tree, from which both the HTML
 //! and the LiveView wire messages are written. [`Program::render_update`]
 //! does the same given the previous tree, evaluating again only the `range`
-//! items whose inputs changed (see the `purity` module for which bodies
-//! qualify).
+//! items whose inputs changed (see [`Program::reuses_items`] for which
+//! bodies qualify).
 
 mod compile;
 mod eval;
@@ -18,3 +18,4 @@ mod purity;
 
 pub use compile::{Arm, Block, BlockId, Op, Slot, compile};
 pub use eval::Program;
+pub(crate) use purity::FreeRead;

@@ -1,39 +1,64 @@
-//! Which `range` bodies render the same for the same item.
+//! Which `range` bodies render the same for the same inputs, and what those
+//! inputs are.
 //!
-//! A body is *pure in its item* when what it renders depends only on the
-//! element, its index (or map key) and nothing else: it reads no variable but
-//! those the range declares and those declared inside the body (no `$`, no
-//! outer `$x`, and no assignment to one), and it calls only functions known to
-//! be pure (the builtins and the escapers; a user function of the
-//! [`FuncMap`] may read or change state the template cannot see, so a body
-//! calling one, directly or through a `{{template}}` it calls, is not pure).
-//! A `{{template}}` call starts a fresh variable scope (its `$` is the
-//! argument), so only the callee's function calls matter.
+//! A body is *reusable* when what it renders depends only on the element,
+//! its index (or map key), and values it reads from variables declared
+//! outside it (`$.Currency`, `$col.Name`), which cannot change while the
+//! range runs. So it must not assign to an outer variable (`{{$n = ...}}`
+//! carries state from item to item), and it may call only functions known to
+//! be pure (the builtins, the escapers and user functions declared pure with
+//! [`Func::pure`]; any other user function of the [`FuncMap`] may read or
+//! change state the template cannot see, so a body calling one, directly or
+//! through a `{{template}}` it calls, is not reusable). A body reading the
+//! whole root `$` (not a field of it) is not reusable either: the root
+//! always changes. A `{{template}}` call starts a fresh variable scope (its
+//! `$` is the argument), so only the callee's function calls matter.
 //!
-//! [`crate::program::Program::render_update`] reuses the rendered dynamics
-//! of an earlier item of a pure body evaluated from identical inputs.
+//! [`crate::program::Program::render_update`] evaluates a reusable body's
+//! outer reads ([`FreeRead`]) once per range and, when they are identical to
+//! the previous render's, reuses the rendered dynamics of an earlier item
+//! evaluated from an identical element (and index).
 
 use std::collections::HashMap;
 
-use crate::funcs::FuncMap;
+use crate::funcs::{Func, FuncMap};
 use crate::parse::TemplateSet;
 use crate::parse::ast::{Arg, List, Node, Pipeline};
 
 use super::compile::{Block, Op, Slot};
 
-/// For each block, whether it is the body of a `range` that is pure in its
-/// item (indexed by [`super::BlockId`]).
-pub(crate) fn pure_bodies(blocks: &[Block], set: &TemplateSet, funcs: &FuncMap) -> Vec<bool> {
-    let mut pure = vec![false; blocks.len()];
+/// A read of a variable declared outside a range body: `$x.A.B` is
+/// variable `$x`, fields `A`, `B` (`$x` alone has no fields).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct FreeRead {
+    /// The variable (`$` for the root).
+    pub(crate) var: String,
+    /// The field chain read from it.
+    pub(crate) fields: Vec<String>,
+}
+
+/// How many distinct outer reads a body may have and stay reusable.
+const MAX_FREE_READS: usize = 8;
+
+/// For each block that is the body of a reusable `range`, its outer reads
+/// (empty when it reads nothing outside its item); `None` for other blocks
+/// (indexed by [`super::BlockId`]).
+pub(crate) fn reusable_bodies(
+    blocks: &[Block],
+    set: &TemplateSet,
+    funcs: &FuncMap,
+) -> Vec<Option<Vec<FreeRead>>> {
+    let mut out = vec![None; blocks.len()];
     let mut checker = Checker {
         set,
         funcs,
         templates: HashMap::new(),
+        reads: Vec::new(),
     };
     for block in blocks {
-        checker.ops(&block.ops, &mut pure);
+        checker.ops(&block.ops, &mut out);
     }
-    pure
+    out
 }
 
 struct Checker<'a> {
@@ -42,22 +67,42 @@ struct Checker<'a> {
     /// Templates whose calls (transitively) use only pure functions; a
     /// template being checked counts as pure (a cycle adds no call).
     templates: HashMap<String, bool>,
+    /// Outer reads of the body being checked.
+    reads: Vec<FreeRead>,
 }
 
 impl<'a> Checker<'a> {
-    fn ops(&mut self, ops: &'a [Op], pure: &mut [bool]) {
+    fn ops(&mut self, ops: &'a [Op], out: &mut [Option<Vec<FreeRead>>]) {
         for op in ops {
             match op {
                 Op::Slot(Slot::Range { node, body, .. }) => {
                     let mut scope: Vec<&str> = node.pipe.decl.iter().map(|v| &*v.name).collect();
-                    if let Some(p) = pure.get_mut(*body) {
-                        *p = self.list(&node.list, &mut scope);
+                    self.reads.clear();
+                    let ok =
+                        self.list(&node.list, &mut scope) && self.reads.len() <= MAX_FREE_READS;
+                    if let Some(slot) = out.get_mut(*body) {
+                        *slot = ok.then(|| std::mem::take(&mut self.reads));
                     }
                 }
-                Op::Call { ops, .. } => self.ops(ops, pure),
+                Op::Call { ops, .. } => self.ops(ops, out),
                 Op::Slot(_) | Op::Bind(_) => {}
             }
         }
+    }
+
+    /// Records an outer read; false when it makes the body not reusable.
+    fn free_read(&mut self, var: &str, fields: &[String]) -> bool {
+        if var == "$" && fields.is_empty() {
+            return false;
+        }
+        let read = FreeRead {
+            var: var.to_string(),
+            fields: fields.to_vec(),
+        };
+        if !self.reads.contains(&read) {
+            self.reads.push(read);
+        }
+        true
     }
 
     /// Whether `list` is pure with the variables of `scope` visible.
@@ -107,8 +152,12 @@ impl<'a> Checker<'a> {
 
     fn arg(&mut self, a: &'a Arg, scope: &mut Vec<&'a str>) -> bool {
         match a {
-            Arg::Variable { name, .. } => scope.contains(&&**name),
-            Arg::Identifier { name, .. } => self.funcs.user(name).is_none(),
+            Arg::Variable { name, fields, .. } => {
+                scope.contains(&&**name) || self.free_read(name, fields)
+            }
+            Arg::Identifier { name, .. } => self.funcs.user(name).is_none_or(Func::is_pure),
+            // `(...).A.B`: the chain's fields are read from what the node
+            // gives, which is checked (and recorded) as it is.
             Arg::Chain { node, .. } => self.arg(node, scope),
             Arg::Pipe(p) => {
                 let mark = scope.len();
@@ -164,7 +213,7 @@ impl<'a> Checker<'a> {
 
     fn arg_calls_pure(&self, a: &Arg) -> bool {
         match a {
-            Arg::Identifier { name, .. } => self.funcs.user(name).is_none(),
+            Arg::Identifier { name, .. } => self.funcs.user(name).is_none_or(Func::is_pure),
             Arg::Chain { node, .. } => self.arg_calls_pure(node),
             Arg::Pipe(p) => self.pipe_calls_pure(p),
             _ => true,

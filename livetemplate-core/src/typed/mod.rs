@@ -1079,7 +1079,7 @@ pub fn diff_with_skips(tree: &mut Rendered, new: Rendered, skipped: &[usize]) ->
 #[derive(Debug, Default)]
 pub struct Reuse {
     /// (root slot, item index, the old item's dynamics).
-    taken: Vec<(usize, usize, Arc<Vec<Dyn>>)>,
+    taken: Vec<(usize, usize, Arc<[Dyn]>)>,
 }
 
 impl Reuse {
@@ -1170,7 +1170,7 @@ pub fn diff_tracked(
 ) -> String {
     let same_root = tree.statics.fingerprint == new.statics.fingerprint;
     // Settle, slot by slot, whether the placeholders can stay during the diff.
-    let mut kept: Vec<(usize, usize, Arc<Vec<Dyn>>)> = Vec::with_capacity(reuse.taken.len());
+    let mut kept: Vec<(usize, usize, Arc<[Dyn]>)> = Vec::with_capacity(reuse.taken.len());
     let mut taken = reuse.taken.into_iter().peekable();
     while let Some(first) = taken.next() {
         let slot = first.0;

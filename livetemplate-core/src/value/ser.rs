@@ -223,7 +223,7 @@ impl ser::Serializer for ValueSerializer {
     fn serialize_struct(self, name: &'static str, len: usize) -> Result<StructSer, SerError> {
         Ok(StructSer {
             name,
-            fields: Vec::with_capacity(len.min(4096)),
+            keys: Vec::with_capacity(len.min(4096)),
             vals: Vec::new(),
             variant: None,
         })
@@ -237,7 +237,7 @@ impl ser::Serializer for ValueSerializer {
     ) -> Result<StructSer, SerError> {
         Ok(StructSer {
             name: variant,
-            fields: Vec::with_capacity(len.min(4096)),
+            keys: Vec::with_capacity(len.min(4096)),
             vals: Vec::new(),
             variant: Some(variant),
         })
@@ -335,9 +335,51 @@ impl ser::SerializeMap for MapSer {
 /// Collects a struct (or struct variant payload).
 pub struct StructSer {
     name: &'static str,
-    fields: Vec<(String, Type)>,
+    keys: Vec<&'static str>,
     vals: Vec<Value>,
     variant: Option<&'static str>,
+}
+
+/// How many struct types [`struct_type`] keeps per thread.
+const MAX_CACHED_TYPES: usize = 1024;
+
+thread_local! {
+    /// The struct types built so far, by the addresses of their (static)
+    /// name and field names: every value of one Rust struct shares one
+    /// `Arc<StructType>` (less memory, no per-value type allocation, and
+    /// type comparisons settled by pointer).
+    static STRUCT_TYPES: std::cell::RefCell<std::collections::HashMap<Vec<usize>, Arc<StructType>>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// The struct type named `name` with fields `keys` (all `interface{}`, as
+/// serde gives no Go types), shared with earlier values of the same shape.
+fn struct_type(name: &'static str, keys: &[&'static str]) -> Arc<StructType> {
+    let build = || {
+        Arc::new(StructType {
+            name: Some(name.to_owned()),
+            fields: keys.iter().map(|k| ((*k).to_owned(), Type::Any)).collect(),
+        })
+    };
+    // Equal addresses and lengths mean equal strings.
+    let mut id = Vec::with_capacity(2 + 2 * keys.len());
+    for k in std::iter::once(&name).chain(keys) {
+        id.push(k.as_ptr() as usize);
+        id.push(k.len());
+    }
+    STRUCT_TYPES
+        .try_with(|cache| {
+            let mut cache = cache.borrow_mut();
+            if let Some(t) = cache.get(&id) {
+                return Arc::clone(t);
+            }
+            let t = build();
+            if cache.len() < MAX_CACHED_TYPES {
+                cache.insert(id, Arc::clone(&t));
+            }
+            t
+        })
+        .unwrap_or_else(|_| build())
 }
 
 impl StructSer {
@@ -353,15 +395,12 @@ impl StructSer {
                 None => e,
             })
         })?;
-        self.fields.push((key.to_owned(), Type::Any));
+        self.keys.push(key);
         self.vals.push(v);
         Ok(())
     }
     fn finish(self) -> R {
-        let ty = Arc::new(StructType {
-            name: Some(self.name.to_owned()),
-            fields: self.fields,
-        });
+        let ty = struct_type(self.name, &self.keys);
         let s = Value::structure(ty, self.vals);
         Ok(match self.variant {
             Some(var) => one_entry_map(var, s),

@@ -250,6 +250,36 @@ mod serde_input {
     use serde::Serialize;
     use std::collections::{BTreeMap, HashMap};
 
+    #[test]
+    fn values_of_one_struct_share_its_type() {
+        #[derive(Serialize)]
+        struct A {
+            x: i32,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            y: Option<i32>,
+        }
+        let ty = |v: &Value| match v {
+            Value::Struct(s) => Arc::clone(&s.ty),
+            other => panic!("{other:?}"),
+        };
+        let list = |v: &Value| match v {
+            Value::Slice(s) => s.items.iter().map(ty).collect::<Vec<_>>(),
+            other => panic!("{other:?}"),
+        };
+        let one = A { x: 1, y: Some(2) };
+        let two = A { x: 3, y: Some(4) };
+        let short = A { x: 5, y: None };
+        let a = list(&Value::from_serialize(&vec![one, two, short]).unwrap());
+        assert!(Arc::ptr_eq(&a[0], &a[1]));
+        // Another set of fields is another type.
+        assert!(!Arc::ptr_eq(&a[0], &a[2]));
+        assert_eq!(a[2].fields.len(), 1);
+        assert_eq!(a[0].fields[1].0, "y");
+        // Shared across conversions too.
+        let b = ty(&Value::from_serialize(&A { x: 0, y: Some(0) }).unwrap());
+        assert!(Arc::ptr_eq(&a[0], &b));
+    }
+
     #[derive(Serialize)]
     struct Item {
         name: String,

@@ -16,6 +16,7 @@ mod rendered;
 pub use client::{ClientError, ClientModel};
 pub use diff::diff;
 pub use encode::first_render;
+pub(crate) use rendered::same_context;
 pub use rendered::{Comprehension, Dyn, Item, ItemMemo, Rendered, Statics};
 
 #[cfg(test)]

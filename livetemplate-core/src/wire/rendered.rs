@@ -73,7 +73,7 @@ pub struct Item {
     /// The item's dynamics, shared: an item carried over unchanged from an
     /// earlier render is the same allocation (which equality and the diff
     /// settle without looking inside).
-    pub dyns: Arc<Vec<Dyn>>,
+    pub dyns: Arc<[Dyn]>,
     /// What the item was evaluated from, when its body depends on nothing
     /// else (see [`crate::program::Program::render_update`]). An evaluation
     /// cache, not part of the wire format: ignored by equality, the diff and
@@ -86,7 +86,7 @@ impl Item {
     pub fn new(key: Option<String>, dyns: Vec<Dyn>) -> Item {
         Item {
             key,
-            dyns: Arc::new(dyns),
+            dyns: Arc::from(dyns),
             memo: None,
         }
     }
@@ -106,6 +106,10 @@ pub struct ItemMemo {
     pub(crate) iface: bool,
     /// Whether the item ended the loop (`{{break}}`).
     pub(crate) broke: bool,
+    /// The values the body read from outer variables (`$.X`, `$col.Name`)
+    /// and whether each had an interface type; shared by all items of one
+    /// render of the range, compared once per range.
+    pub(crate) context: Option<Arc<[(Value, bool)]>>,
 }
 
 impl ItemMemo {
@@ -120,6 +124,24 @@ impl ItemMemo {
                 (Some(a), Some(b)) => identical(a, b),
                 _ => false,
             }
+    }
+}
+
+/// Whether two range contexts (see [`ItemMemo`]) are the same.
+pub(crate) fn same_context(
+    a: &Option<Arc<[(Value, bool)]>>,
+    b: &Option<Arc<[(Value, bool)]>>,
+) -> bool {
+    match (a, b) {
+        (None, None) => true,
+        (Some(a), Some(b)) => {
+            Arc::ptr_eq(a, b)
+                || (a.len() == b.len()
+                    && a.iter()
+                        .zip(b.iter())
+                        .all(|((x, i), (y, j))| i == j && identical(x, y)))
+        }
+        _ => false,
     }
 }
 
@@ -186,7 +208,7 @@ fn dyns_eq(a: &[Dyn], b: &[Dyn]) -> bool {
 }
 
 /// Equality of two items' shared dynamics: the same allocation is equal.
-pub(crate) fn item_dyns_eq(a: &Arc<Vec<Dyn>>, b: &Arc<Vec<Dyn>>) -> bool {
+pub(crate) fn item_dyns_eq(a: &Arc<[Dyn]>, b: &Arc<[Dyn]>) -> bool {
     Arc::ptr_eq(a, b) || dyns_eq(a, b)
 }
 
