@@ -2,6 +2,7 @@
 //! execute it. Mirrors Go's `template.New(name).Delims(..).Funcs(..).Parse(..)`.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::exec::{self, ExecOptions};
@@ -124,12 +125,15 @@ impl Template {
             }
             Mode::Html => crate::escape::escape_set(&self.set, entry)?,
         };
+        let entry_len = set.get(entry).map_or(0, |t| t.source.len());
         Ok(Compiled {
             mode: self.mode,
             entry: entry.to_string(),
             set: Arc::new(set),
             funcs: Arc::clone(&self.funcs),
             options: self.options.clone(),
+            size_hint: Arc::new(AtomicUsize::new(0)),
+            entry_len,
         })
     }
 }
@@ -142,6 +146,11 @@ pub struct Compiled {
     set: Arc<TemplateSet>,
     funcs: Arc<FuncMap>,
     options: ExecOptions,
+    /// Room to reserve for the next output: the last output's length and a
+    /// little more (shared by clones; 0 before the first execution).
+    size_hint: Arc<AtomicUsize>,
+    /// The entry template's source length (what the executor reserves).
+    entry_len: usize,
 }
 
 impl Compiled {
@@ -184,9 +193,17 @@ impl Compiled {
 
     /// Executes over `data`, appending to `out`.
     pub fn execute_into(&self, data: &Value, out: &mut String) -> Result<()> {
+        // A page re-rendered with new data keeps about the same size: room
+        // for it is made at once, so the output is not regrown (and copied)
+        // while it is written.
+        let start = out.len();
+        out.reserve(self.size_hint.load(Ordering::Relaxed).max(self.entry_len));
         exec::Exec::new(&self.set, &self.funcs)
             .options(self.options.clone())
-            .execute(&self.entry, data, out)
+            .execute(&self.entry, data, out)?;
+        let len = out.len() - start;
+        self.size_hint.store(len + len / 8, Ordering::Relaxed);
+        Ok(())
     }
 
     /// Every action after escaping, in Go's notation (`main: .X | _html_template_htmlescaper`),

@@ -39,6 +39,48 @@ pub(crate) fn stringify(v: &Value) -> (Cow<'_, str>, ContentType) {
     }
 }
 
+/// Calls `f` with what [`stringify`] returns for `v`, formatting integers
+/// and booleans on the stack instead of in a new `String`.
+pub(crate) fn with_text<R>(v: &Value, f: impl FnOnce(&str, ContentType) -> R) -> R {
+    match indirect(v) {
+        Value::Int(i) => {
+            let mut buf = [0u8; 20];
+            f(
+                format_u64(&mut buf, i.unsigned_abs(), *i < 0),
+                ContentType::Plain,
+            )
+        }
+        Value::Uint(u) => {
+            let mut buf = [0u8; 20];
+            f(format_u64(&mut buf, *u, false), ContentType::Plain)
+        }
+        Value::Bool(b) => f(if *b { "true" } else { "false" }, ContentType::Plain),
+        _ => {
+            let (s, t) = stringify(v);
+            f(&s, t)
+        }
+    }
+}
+
+/// `n` in decimal (with a leading `-` when `neg`), written at the end of
+/// `buf`; the result borrows `buf`.
+fn format_u64(buf: &mut [u8; 20], mut n: u64, neg: bool) -> &str {
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if neg {
+        i -= 1;
+        buf[i] = b'-';
+    }
+    std::str::from_utf8(&buf[i..]).unwrap_or_default()
+}
+
 /// html/template's `evalArgs` (the `_eval_args_` function): `fmt.Sprint`
 /// of the arguments with pointers followed; a lone string is returned as is.
 pub fn eval_args(args: &[Value]) -> String {

@@ -33,40 +33,75 @@ const ALL: [Escaper; 18] = [
     Escaper::UrlQuery,
 ];
 
-/// Appends the output of `apply_chain(chain, value)` to `out`, without an
-/// intermediate string in the common case of one HTML escaper.
+/// Appends the output of `apply_chain(chain, value)` to `out`. The last
+/// escaper of a chain writes straight into `out`, the common URL chains
+/// run as one pass, and integers are formatted without a `String`.
 pub fn apply_chain_into(out: &mut String, chain: &[Escaper], value: &Value) {
-    if let [single] = chain {
-        let table = match single {
-            Escaper::HtmlEscaper | Escaper::AttrEscaper | Escaper::RcdataEscaper => {
-                Some(html::Table::Html)
-            }
-            Escaper::NospaceEscaper => Some(html::Table::Nospace),
-            _ => None,
-        };
-        if let Some(table) = table {
-            // A value that is not a string prints with `fmt.Sprint`: print
-            // it straight into `out`, and escape that text afterwards in the
-            // rare case it needs it (an exponent's `+`, `<` in a composite).
-            let v = content::indirect(value);
-            if !matches!(v, Value::String(_) | Value::Safe(..) | Value::Nil) {
-                let start = out.len();
-                crate::gofmt::write_value(out, v);
-                if html::needs_escape(&out[start..], table) {
-                    let text = out.split_off(start);
-                    html::html_replace_append(out, &text, table);
+    match chain {
+        [single] => {
+            let table = match single {
+                Escaper::HtmlEscaper | Escaper::AttrEscaper | Escaper::RcdataEscaper => {
+                    Some(html::Table::Html)
                 }
-                return;
+                Escaper::NospaceEscaper => Some(html::Table::Nospace),
+                _ => None,
+            };
+            if let Some(table) = table {
+                // A value that is not a string prints with `fmt.Sprint`: print
+                // it straight into `out`, and escape that text afterwards in the
+                // rare case it needs it (an exponent's `+`, `<` in a composite).
+                let v = content::indirect(value);
+                if !matches!(v, Value::String(_) | Value::Safe(..) | Value::Nil) {
+                    let start = out.len();
+                    crate::gofmt::write_value(out, v);
+                    if html::needs_escape(&out[start..], table) {
+                        let text = out.split_off(start);
+                        html::html_replace_append(out, &text, table);
+                    }
+                    return;
+                }
+                let (s, t) = content::stringify(value);
+                if t != ContentType::Html {
+                    html::html_replace_append(out, &s, table);
+                    return;
+                }
             }
-            let (s, t) = content::stringify(value);
-            if t != ContentType::Html {
-                html::html_replace_append(out, &s, table);
-                return;
+            single.apply_into(out, value);
+        }
+        // `href="{{.}}"` and `href="/x?q={{.}}"`: one pass for both steps.
+        [
+            e @ (Escaper::UrlNormalizer | Escaper::UrlEscaper),
+            Escaper::AttrEscaper,
+        ] => content::with_text(value, |s, t| {
+            let norm = *e == Escaper::UrlNormalizer || t == ContentType::Url;
+            url::url_escape_into(out, s, norm, true);
+        }),
+        // `href="{{.}}"` at the start of a URL.
+        [
+            Escaper::UrlFilter,
+            Escaper::UrlNormalizer,
+            Escaper::AttrEscaper,
+        ] => content::with_text(value, |s, t| {
+            let s = if t == ContentType::Url || url::is_safe_url(s) {
+                s
+            } else {
+                URL_FILTER_FAILSAFE
+            };
+            url::url_escape_into(out, s, true, true);
+        }),
+        [] => out.push_str(&content::eval_args(std::slice::from_ref(value))),
+        [first, middle @ .., last] => {
+            let mut s = first.apply(value);
+            for e in middle {
+                s = e.apply_str(&s);
             }
+            last.apply_str_into(out, &s);
         }
     }
-    out.push_str(&apply_chain(chain, value));
 }
+
+/// What `_html_template_urlfilter` puts in place of an unsafe URL.
+const URL_FILTER_FAILSAFE: &str = "#ZgotmplZ";
 
 /// [`apply_chain_into`] for a plain Go `string` given as `&str`, without
 /// converting it to a [`Value`] when the chain is one HTML escaper (the
@@ -187,6 +222,53 @@ impl Escaper {
                 crate::funcs::escapers::url_query_escape,
                 &content::text_eval_arg(v),
             ),
+        }
+    }
+
+    /// [`Escaper::apply`] appending to `out`.
+    fn apply_into(self, out: &mut String, v: &Value) {
+        match self {
+            Escaper::HtmlEscaper
+            | Escaper::AttrEscaper
+            | Escaper::RcdataEscaper
+            | Escaper::NospaceEscaper => {
+                let (s, t) = content::stringify(v);
+                if t == ContentType::Html {
+                    out.push_str(&self.apply(v));
+                } else {
+                    // Every one of them escapes non-HTML text with its table.
+                    let table = if self == Escaper::NospaceEscaper {
+                        html::Table::Nospace
+                    } else {
+                        html::Table::Html
+                    };
+                    html::html_replace_append(out, &s, table);
+                }
+            }
+            Escaper::UrlEscaper | Escaper::UrlNormalizer => content::with_text(v, |s, t| {
+                let norm = self == Escaper::UrlNormalizer || t == ContentType::Url;
+                url::url_escape_into(out, s, norm, false);
+            }),
+            Escaper::JsValEscaper => js::js_val_escaper_into(out, v),
+            Escaper::JsStrEscaper => {
+                content::with_text(v, |s, t| js::js_str_escape_into(out, s, t))
+            }
+            _ => out.push_str(&self.apply(v)),
+        }
+    }
+
+    /// [`Escaper::apply_str`] appending to `out`.
+    fn apply_str_into(self, out: &mut String, s: &str) {
+        match self {
+            Escaper::HtmlEscaper | Escaper::AttrEscaper | Escaper::RcdataEscaper => {
+                html::html_replace_append(out, s, html::Table::Html)
+            }
+            Escaper::NospaceEscaper => html::html_replace_append(out, s, html::Table::Nospace),
+            Escaper::UrlEscaper | Escaper::UrlNormalizer => {
+                url::url_escape_into(out, s, self == Escaper::UrlNormalizer, false);
+            }
+            Escaper::JsStrEscaper => js::js_str_escape_into(out, s, ContentType::Plain),
+            _ => out.push_str(&self.apply_str(s)),
         }
     }
 

@@ -102,24 +102,41 @@ pub(crate) fn is_js_type(mime: &str) -> bool {
 /// `_html_template_jsvalescaper`: the value as a JS expression (JSON, with
 /// `template.JS` passed through and `template.JSStr` quoted).
 pub fn js_val_escaper(v: &Value) -> String {
+    let mut out = String::new();
+    js_val_escaper_into(&mut out, v);
+    out
+}
+
+/// [`js_val_escaper`] appending to `out`.
+pub(crate) fn js_val_escaper_into(out: &mut String, v: &Value) {
     match indirect(v) {
-        Value::Safe(SafeKind::Js, s) => return s.to_string(),
-        Value::Safe(SafeKind::JsStr, s) => return format!("\"{s}\""),
+        Value::Safe(SafeKind::Js, s) => return out.push_str(s),
+        Value::Safe(SafeKind::JsStr, s) => {
+            out.push('"');
+            out.push_str(s);
+            out.push('"');
+            return;
+        }
         _ => {}
     }
-    let mut b = String::new();
-    if let Err(e) = json(indirect(v), &mut b) {
-        return format!(" /* {} */null ", e.replace("*/", "* /"));
+    let start = out.len();
+    if let Err(e) = json(indirect(v), out) {
+        out.truncate(start);
+        out.push_str(" /* ");
+        out.push_str(&e.replace("*/", "* /"));
+        out.push_str(" */null ");
+        return;
     }
+    let b = &out[start..];
     if b.is_empty() {
-        return " null ".to_string();
+        out.push_str(" null ");
+        return;
     }
     let first = b.chars().next().unwrap_or(' ');
     let last = b.chars().next_back().unwrap_or(' ');
     if is_js_ident_part(first) || is_js_ident_part(last) {
-        format!(" {b} ")
-    } else {
-        b
+        out.insert(start, ' ');
+        out.push(' ');
     }
 }
 
@@ -344,9 +361,20 @@ pub(crate) fn format_float(f: f64, mode: u8) -> String {
 
 /// Replaces code points by the JS escape sequences in `table` (Go's `replace`).
 fn replace(s: &str, table: fn(u8) -> Option<&'static str>) -> String {
-    let b = s.as_bytes();
     let mut out = String::new();
+    if replace_into(&mut out, s, table) {
+        out
+    } else {
+        s.to_string()
+    }
+}
+
+/// Writes `s` with the replacements of `table` onto `out`; when nothing
+/// needs replacing, writes nothing and returns `false`.
+fn replace_into(out: &mut String, s: &str, table: fn(u8) -> Option<&'static str>) -> bool {
+    let b = s.as_bytes();
     let mut written = 0;
+    let mut any = false;
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
@@ -362,8 +390,9 @@ fn replace(s: &str, table: fn(u8) -> Option<&'static str>) -> String {
             (None, 1)
         };
         if let Some(r) = rep {
-            if written == 0 {
+            if !any {
                 out.reserve(s.len() + 8);
+                any = true;
             }
             out.push_str(&s[written..i]);
             out.push_str(r);
@@ -371,11 +400,22 @@ fn replace(s: &str, table: fn(u8) -> Option<&'static str>) -> String {
         }
         i += w;
     }
-    if written == 0 {
-        return s.to_string();
+    if any {
+        out.push_str(&s[written..]);
     }
-    out.push_str(&s[written..]);
-    out
+    any
+}
+
+/// `_html_template_jsstrescaper` on a stringified value, appended to `out`.
+pub(crate) fn js_str_escape_into(out: &mut String, s: &str, t: ContentType) {
+    let table = if t == ContentType::JsStr {
+        js_str_norm_table
+    } else {
+        js_str_table
+    };
+    if !replace_into(out, s, table) {
+        out.push_str(s);
+    }
 }
 
 const LOW: [&str; 32] = [

@@ -31,33 +31,111 @@ pub(crate) fn url_filter_str(s: &str, t: ContentType) -> String {
 /// Percent-encodes `s` onto `out`; `norm` keeps reserved characters and
 /// valid `%xx` escapes. Returns whether anything was encoded.
 fn process_url_onto(s: &str, norm: bool, out: &mut String) -> bool {
+    url_escape_into(out, s, norm, false)
+}
+
+/// Percent-encodes `s` onto `out` like Go's `urlProcessor` (`norm` keeps
+/// reserved characters and valid `%xx` escapes); with `attr`, the result is
+/// also escaped for an HTML attribute value in the same pass, as
+/// `_html_template_attrescaper` would escape it afterwards: of the bytes
+/// the URL step lets through (ASCII letters and digits, `-._~`, `%`, and
+/// with `norm` `!#$&*+,/:;=?@[]`), only `&` and `+` are rewritten by the
+/// attribute escaper (quotes, `<`, `>` and NUL are always percent-encoded).
+/// Returns whether the URL step encoded anything.
+pub(crate) fn url_escape_into(out: &mut String, s: &str, norm: bool, attr: bool) -> bool {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let b = s.as_bytes();
     let mut written = 0;
-    for (i, &c) in b.iter().enumerate() {
-        let keep = match c {
-            b'!' | b'#' | b'$' | b'&' | b'*' | b'+' | b',' | b'/' | b':' | b';' | b'=' | b'?'
-            | b'@' | b'[' | b']' => norm,
-            b'-' | b'.' | b'_' | b'~' => true,
-            b'%' => {
+    let mut encoded = false;
+    let mut i = 0;
+    while i < b.len() {
+        // Skip the run of bytes kept in every mode.
+        if URL_CLASS[usize::from(b[i])] == URL_KEEP {
+            i += 1;
+            continue;
+        }
+        let c = b[i];
+        let keep = match URL_CLASS[usize::from(c)] {
+            URL_RESERVED if norm && attr && (c == b'&' || c == b'+') => {
+                // Kept by the URL step, rewritten by the attribute escaper.
+                push_kept(out, s, written, i);
+                out.push_str(if c == b'&' { "&amp;" } else { "&#43;" });
+                i += 1;
+                written = i;
+                continue;
+            }
+            URL_RESERVED => norm,
+            URL_PERCENT => {
                 norm && i + 2 < b.len()
                     && b[i + 1].is_ascii_hexdigit()
                     && b[i + 2].is_ascii_hexdigit()
             }
-            _ => c.is_ascii_alphanumeric(),
+            _ => false,
         };
-        if keep {
-            continue;
+        if !keep {
+            push_kept(out, s, written, i);
+            out.push('%');
+            out.push(HEX[(c >> 4) as usize] as char);
+            out.push(HEX[(c & 15) as usize] as char);
+            written = i + 1;
+            encoded = true;
         }
-        // Only kept (ASCII) bytes lie between `written` and `i`.
-        out.push_str(&String::from_utf8_lossy(&b[written..i]));
-        out.push('%');
-        out.push(HEX[(c >> 4) as usize] as char);
-        out.push(HEX[(c & 15) as usize] as char);
-        written = i + 1;
+        i += 1;
     }
-    out.push_str(&String::from_utf8_lossy(&b[written..]));
-    written != 0
+    push_kept(out, s, written, b.len());
+    encoded
+}
+
+/// Byte classes of the URL step: kept in every mode (ASCII letters and
+/// digits, `-._~`), kept when normalizing (`!#$&*+,/:;=?@[]`), `%` (kept
+/// when normalizing and starting a valid escape), and always encoded.
+const URL_KEEP: u8 = 0;
+const URL_RESERVED: u8 = 1;
+const URL_PERCENT: u8 = 2;
+const URL_ENCODE: u8 = 3;
+
+static URL_CLASS: [u8; 256] = {
+    let mut t = [URL_ENCODE; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            t[c] = URL_KEEP;
+        } else if matches!(
+            b,
+            b'!' | b'#'
+                | b'$'
+                | b'&'
+                | b'*'
+                | b'+'
+                | b','
+                | b'/'
+                | b':'
+                | b';'
+                | b'='
+                | b'?'
+                | b'@'
+                | b'['
+                | b']'
+        ) {
+            t[c] = URL_RESERVED;
+        } else if b == b'%' {
+            t[c] = URL_PERCENT;
+        }
+        c += 1;
+    }
+    t
+};
+
+/// Appends `s[from..to]`, bytes the URL step kept (all ASCII), to `out`.
+/// Both ends are character boundaries whenever the range is not empty:
+/// its first and last bytes are kept, so ASCII, and an ASCII byte is never
+/// followed by a continuation byte.
+#[inline]
+fn push_kept(out: &mut String, s: &str, from: usize, to: usize) {
+    if from < to {
+        out.push_str(s.get(from..to).unwrap_or_default());
+    }
 }
 
 /// `_html_template_urlescaper` (`norm == false`) or

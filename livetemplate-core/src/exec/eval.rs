@@ -1,7 +1,7 @@
 //! Evaluation of pipelines, commands and operands (Go's `eval*` functions).
 
 use crate::error::Error;
-use crate::funcs::{Builtin, Func};
+use crate::funcs::{Builtin, Func, compare};
 use crate::parse::ast::{Arg, Command, NumberNode, Pipeline};
 use crate::value::{Type, Value};
 
@@ -140,7 +140,7 @@ fn dot_ev(dot: Dot<'_>) -> Ev<'_> {
 /// struct field or a present key of a string-keyed map (pointers followed);
 /// `None` otherwise, leaving the general evaluator to decide (missing keys,
 /// nil values, errors).
-fn found_field_chain<'d>(dot: Dot<'d>, idents: &[String]) -> Option<Ev<'d>> {
+pub(super) fn found_field_chain<'d>(dot: Dot<'d>, idents: &[String]) -> Option<Ev<'d>> {
     let mut cur = match dot {
         Dot::Val(v) | Dot::Iface(v) => v,
         Dot::None => return None,
@@ -180,6 +180,26 @@ pub(crate) fn project<'d, E>(
         Ev::Ref(v) | Ev::IRef(v) => f(Some(v)),
         Ev::Own(v) | Ev::IOwn(v) => f(Some(&v)).map(Ev::detach),
     }
+}
+
+/// The integer a number literal is when [`State::ideal_constant`] makes an
+/// `int` of it (no complex or float syntax); `None` for anything else.
+fn plain_int(n: &NumberNode) -> Option<i64> {
+    let text = n.text.as_str();
+    let is_hex_int = text.len() > 2
+        && text.as_bytes()[0] == b'0'
+        && matches!(text.as_bytes()[1], b'x' | b'X')
+        && !text.contains(['p', 'P']);
+    let is_rune = text.starts_with('\'');
+    if n.complex.is_some()
+        || (n.float.is_some()
+            && !is_hex_int
+            && !is_rune
+            && text.contains(['.', 'e', 'E', 'p', 'P']))
+    {
+        return None;
+    }
+    n.int
 }
 
 /// Whether untyped nil can be assigned to a parameter of type `t`.
@@ -242,12 +262,18 @@ impl<'t> State<'t> {
             return Ok(ev.dig());
         }
         self.at = at;
-        let mut value: Option<Ev<'d>> = None;
-        for cmd in &pipe.cmds {
-            let v = self.eval_command(dot, cmd, value.take())?;
-            value = Some(v.dig());
-        }
-        let value = value.unwrap_or(Ev::Invalid);
+        let value = match pipe.cmds.as_slice() {
+            // Most pipelines have one command: no value to pass along.
+            [cmd] => self.eval_command(dot, cmd, None)?.dig(),
+            cmds => {
+                let mut value: Option<Ev<'d>> = None;
+                for cmd in cmds {
+                    let v = self.eval_command(dot, cmd, value.take())?;
+                    value = Some(v.dig());
+                }
+                value.unwrap_or(Ev::Invalid)
+            }
+        };
         for var in &pipe.decl {
             let v = value.get().cloned();
             if pipe.is_assign {
@@ -618,6 +644,57 @@ impl<'t> State<'t> {
             return Ok(v);
         }
 
+        // Two-operand comparisons: operands in locals, and a string
+        // literal compared with a string without making a value of it.
+        if let Callee::Builtin(
+            b @ (Builtin::Eq | Builtin::Ne | Builtin::Lt | Builtin::Le | Builtin::Gt | Builtin::Ge),
+        ) = callee
+            && fin.is_none()
+            && let [x, y] = args
+        {
+            if let Some(result) = self.compare_in_place(dot, b, x, y) {
+                self.at = Cursor::Arg(y);
+                return match result {
+                    Ok(t) => Ok(Ev::Own(Value::Bool(t))),
+                    Err(msg) => {
+                        self.at = node;
+                        Err(self.error(format_args!("error calling {name}: {msg}")))
+                    }
+                };
+            }
+            let xv = self.eval_arg(dot, x, Some(&Type::Any))?;
+            let result = match (b, y, xv.get()) {
+                (
+                    Builtin::Eq | Builtin::Ne,
+                    Arg::String { value: lit, .. },
+                    Some(Value::String(s) | Value::Safe(_, s)),
+                ) => {
+                    // What evaluating the literal would leave behind.
+                    self.at = Cursor::Arg(y);
+                    Ok(crate::bytes::str_eq(s, lit) == (b == Builtin::Eq))
+                }
+                _ => {
+                    let yv = self.eval_arg(dot, y, Some(&Type::Any))?;
+                    let (x, y) = (xv.get(), yv.get());
+                    match b {
+                        Builtin::Eq => compare::eq(x, &[y]),
+                        Builtin::Ne => compare::ne(x, y),
+                        Builtin::Lt => compare::lt(x, y),
+                        Builtin::Le => compare::le(x, y),
+                        Builtin::Gt => compare::gt(x, y),
+                        _ => compare::ge(x, y),
+                    }
+                }
+            };
+            return match result {
+                Ok(t) => Ok(Ev::Own(Value::Bool(t))),
+                Err(msg) => {
+                    self.at = node;
+                    Err(self.error(format_args!("error calling {name}: {msg}")))
+                }
+            };
+        }
+
         // Arguments live on the stack for the common small calls.
         let mut inline: [Ev<'d>; 4] = [Ev::Invalid, Ev::Invalid, Ev::Invalid, Ev::Invalid];
         let mut heap: Vec<Ev<'d>> = Vec::new();
@@ -651,6 +728,61 @@ impl<'t> State<'t> {
         result.map_err(|msg| {
             self.at = node;
             self.error(format_args!("error calling {name}: {msg}"))
+        })
+    }
+
+    /// The value of an operand that can be read in place, without
+    /// evaluating anything that could fail or have effects: a variable or
+    /// field chain whose every field is found, or dot. `None` otherwise.
+    fn value_in_place<'a>(&'a self, dot: Dot<'a>, arg: &Arg) -> Option<&'a Value> {
+        match arg {
+            Arg::Variable { name, fields, .. } => self.var_value_in_place(name, fields),
+            Arg::Field { idents, .. } => match found_field_chain(dot, idents)? {
+                Ev::Ref(v) | Ev::IRef(v) => Some(v),
+                _ => None,
+            },
+            Arg::Dot(_) => dot.get(),
+            _ => None,
+        }
+    }
+
+    /// The comparison `b x y` when both operands can be read in place
+    /// ([`State::value_in_place`], or a string or plain integer literal):
+    /// the same result as evaluating them, without copying values out of
+    /// the data or the variables. `None` when the general path must run.
+    fn compare_in_place(
+        &self,
+        dot: Dot<'_>,
+        b: Builtin,
+        x: &Arg,
+        y: &Arg,
+    ) -> Option<Result<bool, String>> {
+        let xv = self.value_in_place(dot, x)?;
+        let int;
+        let yv = match y {
+            Arg::String { value: lit, .. } => {
+                return match (b, xv) {
+                    (Builtin::Eq | Builtin::Ne, Value::String(s) | Value::Safe(_, s)) => {
+                        Some(Ok(crate::bytes::str_eq(s, lit) == (b == Builtin::Eq)))
+                    }
+                    _ => None,
+                };
+            }
+            Arg::Number(n) => {
+                int = Value::Int(plain_int(n)?);
+                &int
+            }
+            _ => self.value_in_place(dot, y)?,
+        };
+        let (x, y) = (Some(xv), Some(yv));
+        Some(match b {
+            Builtin::Eq => compare::eq(x, &[y]),
+            Builtin::Ne => compare::ne(x, y),
+            Builtin::Lt => compare::lt(x, y),
+            Builtin::Le => compare::le(x, y),
+            Builtin::Gt => compare::gt(x, y),
+            Builtin::Ge => compare::ge(x, y),
+            _ => return None,
         })
     }
 

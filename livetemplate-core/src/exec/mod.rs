@@ -39,7 +39,7 @@ use std::fmt;
 use crate::error::{Error, ErrorKind, line_col};
 use crate::funcs::FuncMap;
 use crate::parse::TemplateSet;
-use crate::parse::ast::{ActionNode, BranchNode, List, Node, TemplateNode, Tree};
+use crate::parse::ast::{ActionNode, Arg, BranchNode, List, Node, TemplateNode, Tree};
 use crate::value::Value;
 
 pub(crate) use build::Prog;
@@ -337,6 +337,25 @@ impl<'t> State<'t> {
         })
     }
 
+    /// The value of `$name.fields...` when the variable is defined and every
+    /// field is found (see [`eval::found_field_chain`]), borrowed from the
+    /// variable stack; `None` otherwise (no value, a missing field, an
+    /// error: left to the general evaluator).
+    pub(crate) fn var_value_in_place(&self, name: &str, fields: &[String]) -> Option<&Value> {
+        let var = self.vars[self.base..]
+            .iter()
+            .rev()
+            .find(|v| crate::bytes::str_eq(v.name, name))?;
+        let v = var.value.as_ref()?;
+        if fields.is_empty() {
+            return Some(v);
+        }
+        eval::found_field_chain(Dot::Val(v), fields).and_then(|ev| match ev {
+            Ev::Ref(v) | Ev::IRef(v) => Some(v),
+            _ => None,
+        })
+    }
+
     /// The value of variable `name` (`None`: no value), or Go's error.
     pub fn var(&self, name: &str) -> Result<Option<&Value>, Error> {
         self.find_var(name).map(|v| v.value.as_ref())
@@ -433,6 +452,21 @@ impl<'t> State<'t> {
         out: &mut String,
     ) -> Result<(), Error> {
         self.at = Cursor::Node(node);
+        // Fast path: `{{$x}}` or `{{$x.A.B}}` that finds its value prints it
+        // from the variable in place (no copy); anything else, including
+        // every error, takes the general path.
+        if a.pipe.decl.is_empty()
+            && let [cmd] = a.pipe.cmds.as_slice()
+            && let [Arg::Variable { name, fields, .. }] = cmd.args.as_slice()
+            && let Some(v) = self.var_value_in_place(name, fields)
+        {
+            if a.escapers.is_empty() {
+                self.print_value(Some(v), out);
+            } else {
+                crate::escape::apply_chain_into(out, &a.escapers, v);
+            }
+            return Ok(());
+        }
         // Escaped actions report Go's rewritten pipeline in errors.
         let at = if a.escapers.is_empty() {
             Cursor::Pipe(&a.pipe)
@@ -467,6 +501,26 @@ impl<'t> State<'t> {
         out: &mut String,
     ) -> Result<Flow, Error> {
         let mark = self.vars.len();
+        // Fast path: `{{if $x}}` / `{{if $x.A}}` that finds its value tests
+        // it in place.
+        if !is_with
+            && b.pipe.decl.is_empty()
+            && let [cmd] = b.pipe.cmds.as_slice()
+            && let [Arg::Variable { name, fields, .. }] = cmd.args.as_slice()
+            && let Some(v) = self.var_value_in_place(name, fields)
+        {
+            let list = if v.truth() {
+                Some(&b.list)
+            } else {
+                b.else_list.as_ref()
+            };
+            let flow = match list {
+                Some(list) => self.walk_list(dot, list, out)?,
+                None => Flow::Normal,
+            };
+            self.vars.truncate(mark);
+            return Ok(flow);
+        }
         let val = self.eval_pipeline(dot, &b.pipe)?;
         let truth = val.get().is_some_and(Value::truth);
         let flow = if truth {
