@@ -734,7 +734,7 @@ impl<'t> State<'t> {
     /// The value of an operand that can be read in place, without
     /// evaluating anything that could fail or have effects: a variable or
     /// field chain whose every field is found, or dot. `None` otherwise.
-    fn value_in_place<'a>(&'a self, dot: Dot<'a>, arg: &Arg) -> Option<&'a Value> {
+    pub(super) fn value_in_place<'a>(&'a self, dot: Dot<'a>, arg: &Arg) -> Option<&'a Value> {
         match arg {
             Arg::Variable { name, fields, .. } => self.var_value_in_place(name, fields),
             Arg::Field { idents, .. } => match found_field_chain(dot, idents)? {
