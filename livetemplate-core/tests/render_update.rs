@@ -319,3 +319,19 @@ fn a_tree_of_another_program_is_not_used() {
         ("0 ", "-0 ")
     );
 }
+
+#[test]
+fn very_deep_elements_are_evaluated_again_not_compared_without_end() {
+    let deep = || {
+        let mut v = Value::Int(1);
+        for _ in 0..1000 {
+            v = Value::slice(Type::Any, vec![v]);
+        }
+        Value::slice(Type::Any, vec![v, Value::Int(2)])
+    };
+    let p = program("{{range .}}<i>{{len (print .)}}</i>{{end}}");
+    let held = p.render(&deep()).unwrap();
+    let next = p.render_update(&held, &deep()).unwrap();
+    assert_eq!(next, p.render(&deep()).unwrap());
+    assert_eq!(shared(&held, &next, 0), [None, Some(1)]);
+}

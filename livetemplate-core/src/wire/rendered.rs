@@ -145,9 +145,21 @@ pub(crate) fn same_context(
     }
 }
 
+/// Nesting below which [`identical`] stops looking (and answers "not
+/// identical", which only costs a re-evaluation).
+const MAX_COMPARE_DEPTH: usize = 200;
+
 /// Whether two values are indistinguishable to a template.
 fn identical(a: &Value, b: &Value) -> bool {
+    identical_at(a, b, 0)
+}
+
+fn identical_at(a: &Value, b: &Value, depth: usize) -> bool {
     use crate::bytes::str_eq;
+    if depth > MAX_COMPARE_DEPTH {
+        return false;
+    }
+    let identical = |x: &Value, y: &Value| identical_at(x, y, depth + 1);
     match (a, b) {
         (Value::Nil, Value::Nil) => true,
         (Value::Bool(x), Value::Bool(y)) => x == y,
@@ -181,7 +193,7 @@ fn identical(a: &Value, b: &Value) -> bool {
                     && x.fields.len() == y.fields.len()
                     && x.fields.iter().zip(&y.fields).all(|(p, q)| identical(p, q)))
         }
-        (Value::Ptr(x), Value::Ptr(y)) => Arc::ptr_eq(x, y) || identical(x, y),
+        (Value::Ptr(x), Value::Ptr(y)) => Arc::ptr_eq(x, y) || identical_at(x, y, depth + 1),
         (Value::NilPtr(t), Value::NilPtr(u)) => same_type(t, u),
         _ => false,
     }
