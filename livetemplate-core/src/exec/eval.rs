@@ -140,7 +140,17 @@ fn dot_ev(dot: Dot<'_>) -> Ev<'_> {
 /// struct field or a present key of a string-keyed map (pointers followed);
 /// `None` otherwise, leaving the general evaluator to decide (missing keys,
 /// nil values, errors).
+#[inline]
 pub(super) fn found_field_chain<'d>(dot: Dot<'d>, idents: &[String]) -> Option<Ev<'d>> {
+    let (v, iface) = found_field(dot, idents)?;
+    Some(Ev::borrowed(v, iface))
+}
+
+/// [`found_field_chain`] as the value and whether its static type is
+/// `interface{}`: small enough to come back in registers (the hot callers
+/// need no [`Ev`]).
+#[inline]
+pub(super) fn found_field<'d>(dot: Dot<'d>, idents: &[String]) -> Option<(&'d Value, bool)> {
     let mut cur = match dot {
         Dot::Val(v) | Dot::Iface(v) => v,
         Dot::None => return None,
@@ -167,7 +177,7 @@ pub(super) fn found_field_chain<'d>(dot: Dot<'d>, idents: &[String]) -> Option<E
             _ => return None,
         }
     }
-    Some(Ev::borrowed(cur, iface))
+    Some((cur, iface))
 }
 
 /// Applies `f` to the value inside `ev`, keeping borrowed results borrowed.
@@ -737,10 +747,7 @@ impl<'t> State<'t> {
     pub(super) fn value_in_place<'a>(&'a self, dot: Dot<'a>, arg: &Arg) -> Option<&'a Value> {
         match arg {
             Arg::Variable { name, fields, .. } => self.var_value_in_place(name, fields),
-            Arg::Field { idents, .. } => match found_field_chain(dot, idents)? {
-                Ev::Ref(v) | Ev::IRef(v) => Some(v),
-                _ => None,
-            },
+            Arg::Field { idents, .. } => found_field(dot, idents).map(|(v, _)| v),
             Arg::Dot(_) => dot.get(),
             _ => None,
         }

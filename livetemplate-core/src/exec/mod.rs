@@ -350,10 +350,7 @@ impl<'t> State<'t> {
         if fields.is_empty() {
             return Some(v);
         }
-        eval::found_field_chain(Dot::Val(v), fields).and_then(|ev| match ev {
-            Ev::Ref(v) | Ev::IRef(v) => Some(v),
-            _ => None,
-        })
+        eval::found_field(Dot::Val(v), fields).map(|(v, _)| v)
     }
 
     /// The value of variable `name` (`None`: no value), or Go's error.
