@@ -549,13 +549,18 @@ impl<'t> State<'t> {
             let flow = st.walk_list(item_dot, &r.list, out)?;
             Ok(flow == Flow::Break)
         })?;
+        let mut flow = Flow::Normal;
         if !ran {
             if let Some(e) = &r.else_list {
-                self.walk_list(dot, e, out)?;
+                // Go recovers a `break` of the `else` list here (it ends
+                // the range); a `continue` goes on to the enclosing range.
+                if self.walk_list(dot, e, out)? == Flow::Continue {
+                    flow = Flow::Continue;
+                }
             }
         }
         self.vars.truncate(mark0);
-        Ok(Flow::Normal)
+        Ok(flow)
     }
 
     /// Runs `body` once per element of the range target `v` (a slice, or a
