@@ -137,7 +137,7 @@ fn slice_item(item: Option<&Value>, indexes: &[Ev<'_>]) -> Result<Value, String>
     })
 }
 
-fn length(item: Option<&Value>) -> Result<Value, String> {
+pub(super) fn length(item: Option<&Value>) -> Result<Value, String> {
     let Some(mut item) = item else {
         return Err("reflect: call of reflect.Value.Type on zero Value".into());
     };

@@ -654,6 +654,27 @@ impl<'t> State<'t> {
             return Ok(v);
         }
 
+        // `not x` and `len x` of an operand read in place.
+        if let Callee::Builtin(b @ (Builtin::Not | Builtin::Len)) = callee
+            && fin.is_none()
+            && let [x] = args
+            && let Some(v) = self.value_in_place(dot, x)
+        {
+            let result = if b == Builtin::Not {
+                Ok(Value::Bool(!v.truth()))
+            } else {
+                super::builtins::length(Some(v))
+            };
+            self.at = Cursor::Arg(x);
+            return match result {
+                Ok(v) => Ok(Ev::Own(v)),
+                Err(msg) => {
+                    self.at = node;
+                    Err(self.error(format_args!("error calling {name}: {msg}")))
+                }
+            };
+        }
+
         // Two-operand comparisons: operands in locals, and a string
         // literal compared with a string without making a value of it.
         if let Callee::Builtin(
