@@ -1,6 +1,7 @@
 //! The interpreter reads lone operands in place: an action or `if` that is
 //! just `.A.B`, `$x.B`, `.` or `$`, the operands of two-operand comparisons
-//! (with string and integer literals), and the operand of `not` and `len`.
+//! (with string and integer literals), and the operand of `not` and `len`;
+//! an `if` whose condition is `not x` or a comparison decides in place.
 //! Wrapping an operand in parentheses makes it a pipeline, which takes the
 //! general evaluator; both spellings must print the same text (or fail
 //! with the same reason), for every kind of value, in both modes, including
@@ -56,6 +57,9 @@ const FORMS: &[&str] = &[
     "<a href=\"/x/{{OP}}\" title=\"{{OP}}\">",
     "{{if OP}}yes{{else}}no{{end}}",
     "{{if not OP}}yes{{end}}",
+    r#"{{if eq OP "s"}}yes{{else}}no{{end}}"#,
+    "{{if lt OP 3}}yes{{else}}no{{end}}",
+    "{{if ne OP $x}}yes{{end}}",
     "{{len OP}}",
     "{{not OP}}",
     r#"{{eq OP "s"}}"#,

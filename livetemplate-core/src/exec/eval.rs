@@ -774,6 +774,33 @@ impl<'t> State<'t> {
         }
     }
 
+    /// The truth of an `if` condition that is one command: a lone operand,
+    /// `not x` or a two-operand comparison of the builtins, with operands
+    /// read in place ([`State::value_in_place`]). `None` when the general
+    /// path must run (other commands, operands not found, and errors,
+    /// which it reports).
+    pub(super) fn condition_in_place(&self, dot: Dot<'_>, cmd: &Command) -> Option<bool> {
+        match cmd.args.as_slice() {
+            [arg] => self.value_in_place(dot, arg).map(Value::truth),
+            [Arg::Identifier { name, .. }, operands @ ..] if self.funcs.user(name).is_none() => {
+                match (Builtin::from_name(name)?, operands) {
+                    (Builtin::Not, [x]) => self.value_in_place(dot, x).map(|v| !v.truth()),
+                    (
+                        b @ (Builtin::Eq
+                        | Builtin::Ne
+                        | Builtin::Lt
+                        | Builtin::Le
+                        | Builtin::Gt
+                        | Builtin::Ge),
+                        [x, y],
+                    ) => self.compare_in_place(dot, b, x, y)?.ok(),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
     /// The comparison `b x y` when both operands can be read in place
     /// ([`State::value_in_place`], or a string or plain integer literal):
     /// the same result as evaluating them, without copying values out of

@@ -498,15 +498,14 @@ impl<'t> State<'t> {
         out: &mut String,
     ) -> Result<Flow, Error> {
         let mark = self.vars.len();
-        // Fast path: `{{if .A}}`, `{{if $x.A}}`... that finds its value
-        // tests it in place.
+        // Fast path: `{{if .A}}`, `{{if not $x.A}}`, `{{if eq .A "b"}}`...
+        // whose operands are found decides in place.
         if !is_with
             && b.pipe.decl.is_empty()
             && let [cmd] = b.pipe.cmds.as_slice()
-            && let [arg] = cmd.args.as_slice()
-            && let Some(v) = self.value_in_place(dot, arg)
+            && let Some(truth) = self.condition_in_place(dot, cmd)
         {
-            let list = if v.truth() {
+            let list = if truth {
                 Some(&b.list)
             } else {
                 b.else_list.as_ref()
