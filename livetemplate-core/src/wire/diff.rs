@@ -7,7 +7,6 @@ use std::sync::Arc;
 
 use super::encode::{Message, first_render, json_str_len};
 use super::json::{push_usize, write_index_key, write_name_key, write_str};
-#[allow(unused_imports)]
 use super::rendered::{Comprehension, Dyn, Item, Rendered, item_dyns_eq};
 
 /// The LiveView diff that takes a client holding `old` to `new`, for a
