@@ -969,6 +969,31 @@ mod tests {
     }
 
     #[test]
+    fn held_statics_of_empty_comprehensions_round_trip() {
+        let root = Statics::new(vec!["<ul>".into(), "</ul>".into(), "".into()], 1);
+        let item = Statics::new(vec!["<li>".into(), "</li>".into()], 2);
+        let mut held = Comprehension::new(Arc::clone(&item), Vec::new());
+        held.statics_held = true;
+        let r = Rendered {
+            statics: Arc::clone(&root),
+            dyns: vec![
+                Dyn::Comp(held),
+                Dyn::Comp(Comprehension::new(Arc::clone(&item), Vec::new())),
+            ],
+        };
+        let mut table = HashMap::new();
+        collect_statics(&r, &mut table);
+        let bytes = encode(&record(Value::Nil, Some(r))).unwrap();
+        let back = decode(&bytes, &table).unwrap().client.unwrap();
+        let flags: Vec<bool> = back
+            .dyns
+            .iter()
+            .map(|d| matches!(d, Dyn::Comp(c) if c.statics_held))
+            .collect();
+        assert_eq!(flags, [true, false]);
+    }
+
+    #[test]
     fn corrupt_records_are_errors_not_panics() {
         let bytes = encode(&record(sample(), None)).unwrap();
         for cut in 0..bytes.len() {

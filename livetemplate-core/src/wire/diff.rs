@@ -40,9 +40,13 @@ pub fn diff(old: &Rendered, new: &Rendered) -> String {
 ///   them;
 /// * sends a node that must go whole (new statics: a branch switch, a slot
 ///   that held a string) as its HTML when that string is smaller than the
-///   node's JSON and the `"p"` statics it would add; `held` then has the
-///   string at that slot ([`Dyn::Str`]), so a later change there sends the
-///   value whole again. Nodes inside comprehension items, and nodes
+///   node's JSON and the `"p"` statics it would add, by at least the
+///   node's statics: `held` then has the string at that slot
+///   ([`Dyn::Str`]), so a later change there sends the value whole again,
+///   statics included, and the saving must pay for one such change (a
+///   large block whose values change later stays a node). Nodes of one
+///   statics sent as HTML in one message never cost more, together, than
+///   the `"p"` entry they avoid. Nodes inside comprehension items, and nodes
 ///   containing comprehensions, are always sent as nodes (their items keep
 ///   being diffed and reused, see
 ///   [`crate::program::Program::render_update`]).
@@ -211,8 +215,8 @@ fn send_whole(msg: &mut Message, d: &mut Dyn, cx: Cx) {
 }
 
 /// Writes the node `d` whole, its nested nodes and then itself as HTML
-/// when that is smaller. Returns whether it contains a comprehension
-/// (then it is always sent as a node).
+/// when that is smaller by at least its statics (see below). Returns
+/// whether it contains a comprehension (then it is always sent as a node).
 fn send_node(msg: &mut Message, d: &mut Dyn) -> bool {
     let Dyn::Node(node) = d else {
         msg.write_dyn(d);
@@ -244,9 +248,16 @@ fn send_node(msg: &mut Message, d: &mut Dyn) -> bool {
     } else {
         0
     };
+    // A later change inside a node sent as HTML sends the HTML again: its
+    // statics once more. Only a saving that covers them is taken, so that
+    // one such change still costs no more than the node would have.
+    let statics = static_bytes(node);
+    if statics + debt >= json + shared {
+        return false;
+    }
     let html = node.to_html();
     let h = json_str_len(&html);
-    if h + debt < json + shared {
+    if h + debt + statics < json + shared {
         msg.out.truncate(mark);
         msg.truncate_shared(p_mark);
         write_str(&mut msg.out, &html);
@@ -256,6 +267,20 @@ fn send_node(msg: &mut Message, d: &mut Dyn) -> bool {
         *d = Dyn::Str(html);
     }
     false
+}
+
+/// The bytes of the statics of `node` and its nested nodes, as JSON
+/// string content.
+fn static_bytes(node: &Rendered) -> usize {
+    let own: usize = node.statics.parts.iter().map(|p| json_str_len(p) - 2).sum();
+    own + node
+        .dyns
+        .iter()
+        .map(|d| match d {
+            Dyn::Node(n) => static_bytes(n),
+            _ => 0,
+        })
+        .sum::<usize>()
 }
 
 /// Clears [`Comprehension::statics_held`] in `dyns` (they are sent whole:

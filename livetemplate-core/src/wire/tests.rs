@@ -479,6 +479,8 @@ fn a_node_sent_whole_goes_as_html_when_smaller() {
 
 #[test]
 fn a_node_with_long_statics_goes_as_a_node() {
+    // A later change inside it would send the long statics again: the few
+    // bytes its HTML saves now do not pay for that.
     let root = st(&["<div>", "", "</div>"], 1);
     let long = "<span class=\"badge badge-warning text-uppercase\">";
     let badge = st(&[long, "</span>"], 2);
@@ -495,23 +497,30 @@ fn a_node_with_long_statics_goes_as_a_node() {
             s("-"),
         ],
     };
-    // One node: its HTML costs less than node + "p" entry.
-    let d = held_sequence(&[mk(None), mk(Some("x"))]);
+    let d = held_sequence(&[mk(None), mk(Some("x")), mk(Some("y"))]);
     assert_eq!(
-        d[1],
-        format!(r#"{{"0":"{}x</span>"}}"#, long.replace('"', "\\\""))
+        d[1..],
+        [
+            r#"{"0":{"s":0,"0":"x"},"p":{"0":["<span class=\"badge badge-warning text-uppercase\">","</span>"]}}"#,
+            r#"{"0":{"0":"y"}}"#,
+        ]
     );
-    // Many nodes of one statics in one message: the "p" entry is shared,
-    // and once the HTML copies cost more than it, nodes are sent (the first
-    // node, decided alone, went as HTML: at most the "p" entry is lost).
-    let root2 = st(&["<div>", "", "", "", "", "</div>"], 4);
-    let mk2 = |on: bool| Rendered {
-        statics: Arc::clone(&root2),
+}
+
+#[test]
+fn nodes_of_one_statics_in_one_message_share_their_p_entry() {
+    // Five `<em class="note">{{.}}</em>` nodes: alone, one goes as HTML
+    // (cheaper than node + "p" entry); but each HTML copy costs more than
+    // a node once the entry is sent, so the others go as nodes sharing it.
+    let root = st(&["<div>", "", "", "", "", "</div>"], 4);
+    let note = st(&["<em class=\"note\">", "</em>"], 5);
+    let mk = |on: bool| Rendered {
+        statics: Arc::clone(&root),
         dyns: (0..5)
             .map(|i| {
                 if on {
                     Dyn::Node(Rendered {
-                        statics: Arc::clone(&badge),
+                        statics: Arc::clone(&note),
                         dyns: vec![s(&i.to_string())],
                     })
                 } else {
@@ -520,21 +529,51 @@ fn a_node_with_long_statics_goes_as_a_node() {
             })
             .collect(),
     };
-    let d = held_sequence(&[mk2(false), mk2(true)]);
-    let stateless = diff(&mk2(false), &mk2(true));
-    let p_entry = r#""0":["<span class=\"badge badge-warning text-uppercase\">","</span>"]"#;
-    assert!(stateless.contains(p_entry));
-    assert!(
-        d[1].len() < stateless.len() + p_entry.len(),
-        "{} vs {stateless}",
-        d[1]
+    let d = held_sequence(&[mk(false), mk(true)]);
+    assert_eq!(
+        d[1],
+        r#"{"0":"<em class=\"note\">0</em>","1":{"s":0,"0":"1"},"2":{"s":0,"0":"2"},"3":{"s":0,"0":"3"},"4":{"s":0,"0":"4"},"p":{"0":["<em class=\"note\">","</em>"]}}"#
     );
-    assert!(d[1].starts_with(r#"{"0":"<span"#), "{}", d[1]);
-    assert!(
-        d[1].contains(r#""1":{"s":0,"0":"1"},"2":{"s":0,"0":"2"}"#),
-        "{}",
-        d[1]
+    // At most the "p" entry more than sending every one as a node.
+    let stateless = diff(&mk(false), &mk(true));
+    let p_entry = r#""0":["<em class=\"note\">","</em>"]"#;
+    assert!(d[1].len() < stateless.len() + p_entry.len());
+    // One alone goes as HTML.
+    let one = |on: bool| Rendered {
+        statics: Arc::clone(&root),
+        dyns: (0..5)
+            .map(|i| match (on, i) {
+                (true, 0) => Dyn::Node(Rendered {
+                    statics: Arc::clone(&note),
+                    dyns: vec![s("0")],
+                }),
+                _ => s(""),
+            })
+            .collect(),
+    };
+    assert_eq!(
+        held_sequence(&[one(false), one(true)])[1],
+        r#"{"0":"<em class=\"note\">0</em>"}"#
     );
+}
+
+#[test]
+fn a_node_with_empty_statics_goes_as_its_value() {
+    // `{{if .Note}}{{.Note}}{{end}}`: the node is just its value.
+    let root = st(&["<p>", "</p>"], 1);
+    let bare = st(&["", ""], 2);
+    let mk = |v: Option<&str>| Rendered {
+        statics: Arc::clone(&root),
+        dyns: vec![match v {
+            Some(v) => Dyn::Node(Rendered {
+                statics: Arc::clone(&bare),
+                dyns: vec![s(v)],
+            }),
+            None => s(""),
+        }],
+    };
+    let d = held_sequence(&[mk(None), mk(Some("&#34;Needs review&#34;")), mk(None)]);
+    assert_eq!(d[1..], [r#"{"0":"&#34;Needs review&#34;"}"#, r#"{"0":""}"#]);
 }
 
 #[test]
