@@ -895,6 +895,118 @@ mod break_continue {
             assert_eq!(tree, held);
         }
     }
+
+    /// Nested ranges (their own `break`/`continue`, `else`), `with`,
+    /// variables declared and assigned in the body, a pipeline only the
+    /// interpreter evaluates (`slice`), an error inside the body, and a
+    /// `{{template}}` call (that body is still interpreted).
+    const SRC2: &str = r#"{{define "t"}}<t>{{.}}</t>{{end}}{{$n := 0}}{{range $i, $r := .Rows}}{{$seen := 0}}<r>{{range $r.Cells}}{{if eq . 0}}{{continue}}{{end}}{{if gt . 5}}{{break}}{{end}}{{$seen = .}}<c>{{.}}</c>{{else}}{{if $.Stop}}{{break}}{{end}}empty{{end}}{{with $r.Name}}<b title="{{.}}">{{slice . 0 1}}</b>{{else}}{{continue}}{{end}}{{$n = $i}}{{if and (gt $seen 0) (not $.Stop)}}s={{$seen}}{{end}}</r>{{if ge (len $r.Cells) $.Max}}{{index $r.Cells $.Max}}{{break}}{{end}}{{end}} n={{$n}}{{range .Rows}}{{template "t" .Name}}{{if .Name}}{{break}}{{end}}{{end}}"#;
+
+    #[derive(LiveTemplate, Clone, PartialEq, Debug)]
+    #[template(
+        source = r#"{{define "t"}}<t>{{.}}</t>{{end}}{{$n := 0}}{{range $i, $r := .Rows}}{{$seen := 0}}<r>{{range $r.Cells}}{{if eq . 0}}{{continue}}{{end}}{{if gt . 5}}{{break}}{{end}}{{$seen = .}}<c>{{.}}</c>{{else}}{{if $.Stop}}{{break}}{{end}}empty{{end}}{{with $r.Name}}<b title="{{.}}">{{slice . 0 1}}</b>{{else}}{{continue}}{{end}}{{$n = $i}}{{if and (gt $seen 0) (not $.Stop)}}s={{$seen}}{{end}}</r>{{if ge (len $r.Cells) $.Max}}{{index $r.Cells $.Max}}{{break}}{{end}}{{end}} n={{$n}}{{range .Rows}}{{template "t" .Name}}{{if .Name}}{{break}}{{end}}{{end}}"#
+    )]
+    pub struct Nested {
+        pub rows: Vec<Row>,
+        pub stop: bool,
+        pub max: i64,
+    }
+
+    #[derive(livetemplate::GoValue, Clone, PartialEq, Debug)]
+    pub struct Row {
+        pub name: String,
+        pub cells: Vec<i64>,
+    }
+
+    fn row(name: &str, cells: &[i64]) -> Row {
+        Row {
+            name: name.into(),
+            cells: cells.to_vec(),
+        }
+    }
+
+    #[test]
+    fn nested_break_and_continue_agree() {
+        let mut t = Template::new("Nested", Mode::Html);
+        t.parse(SRC2).unwrap();
+        let p = Program::new(t.compile("Nested").unwrap()).unwrap();
+        let a = Nested {
+            rows: vec![
+                row("ab<", &[1, 0, 3, 9, 4]),
+                row("", &[2]),
+                row("cd", &[]),
+                row("ef", &[5, 5, 5, 5]),
+                row("gh", &[1]),
+            ],
+            stop: false,
+            max: 4,
+        };
+        let mut b = a.clone();
+        b.stop = true;
+        let mut c = b.clone();
+        c.max = 9;
+        c.rows.remove(0);
+        let mut d = c.clone();
+        d.rows.clear();
+        let values = [a.clone(), b, c, d, a];
+        for v in &values {
+            let data = v.to_value();
+            assert_eq!(v.render().unwrap(), p.render_html(&data).unwrap(), "{v:?}");
+            assert_eq!(v.render_tree().unwrap(), p.render(&data).unwrap());
+        }
+        for w in values.windows(2) {
+            let mut tree = w[0].render_tree().unwrap();
+            let expected = wire::diff(
+                &p.render(&w[0].to_value()).unwrap(),
+                &p.render(&w[1].to_value()).unwrap(),
+            );
+            assert_eq!(w[1].diff_from(&w[0], &mut tree).unwrap(), expected);
+            assert_eq!(tree, p.render(&w[1].to_value()).unwrap());
+        }
+        // An error inside the walked body: `index` out of range, Go's text.
+        let mut e = values[2].clone();
+        e.max = 1;
+        e.rows = vec![row("x", &[1])];
+        let typed = e.render().unwrap_err();
+        let dynamic = p.render_html(&e.to_value()).unwrap_err();
+        assert_eq!(typed.message, dynamic.message);
+        assert!(
+            typed.message.contains("index out of range"),
+            "{}",
+            typed.message
+        );
+    }
+
+    #[derive(LiveTemplate, Clone, PartialEq, Debug)]
+    #[template(
+        source = r#"{{range .A}}<{{range .B}}{{else}}{{continue}}x{{end}}y>{{end}}|{{range .A}}<{{range .B}}{{else}}{{break}}x{{end}}y>{{end}}"#
+    )]
+    pub struct InElse {
+        pub a: Vec<Inner>,
+    }
+
+    #[derive(livetemplate::GoValue, Clone, PartialEq, Debug)]
+    pub struct Inner {
+        pub b: Vec<i64>,
+    }
+
+    /// `continue` in the `else` of a nested range continues the outer
+    /// range; `break` there only ends the nested range (Go recovers it
+    /// there): Go's output from the oracle, on both paths.
+    #[test]
+    fn break_and_continue_in_a_nested_else_follow_go() {
+        let src = r#"{{range .A}}<{{range .B}}{{else}}{{continue}}x{{end}}y>{{end}}|{{range .A}}<{{range .B}}{{else}}{{break}}x{{end}}y>{{end}}"#;
+        let mut t = Template::new("InElse", Mode::Html);
+        t.parse(src).unwrap();
+        let p = Program::new(t.compile("InElse").unwrap()).unwrap();
+        let v = InElse {
+            a: vec![Inner { b: vec![] }, Inner { b: vec![] }],
+        };
+        let go = "&lt;&lt;|&lt;y>&lt;y>";
+        assert_eq!(v.render().unwrap(), go);
+        assert_eq!(p.render_html(&v.to_value()).unwrap(), go);
+        assert_eq!(v.render_tree().unwrap(), p.render(&v.to_value()).unwrap());
+    }
 }
 
 /// Fields of nested values (range items, `.A.B`, `with`, variables, the
@@ -1035,5 +1147,175 @@ mod nested_fields {
             "{}",
             dynamic.message
         );
+    }
+}
+
+/// Builtin calls the generated code evaluates itself (`not`, `and`, `or`,
+/// comparisons, `len`, `index`, `printf`, `print`, `html`, `urlquery`, `js`),
+/// in `if` conditions, printed, piped, bound to variables and as range
+/// values: typed and dynamic renders, trees and diffs agree for many data
+/// values, and Go's errors (index out of range, `len` of a number) come out
+/// with the interpreter's text.
+mod native_builtins {
+    use super::*;
+    use livetemplate::LiveTemplate;
+    use livetemplate::typed::Html;
+
+    const SRC: &str = r#"<p class="{{if and .On (not .Off)}}on{{end}}{{if or .Off .N}} n{{end}}">{{and .N .S}}|{{or .S .N}}|{{and .On .S .N}}|{{or .Off .Empty}}|{{not .S}}|{{not .L}}</p>
+{{if and (ge .N 10) (not .Off)}}big{{else if or (eq (len .L) 0) .Off}}empty{{end}}
+<i>{{len .L}} {{len .S}} {{len .M}} {{if eq (len .L) 2}}two{{end}} {{if gt (len .S) 3}}long{{end}}</i>
+<b>{{index .L 0}}|{{index .M "a"}}|{{index .M "zz"}}|{{if ne (index .L 0) "main"}}legacy{{end}}|{{index .M .S}}</b>
+{{printf "%s/%s" .S .Safe}} {{printf "%d" .N}} {{printf "%.1f%%" .F}} {{printf "%.2f" .N}} {{printf "%d" .S}} {{printf "%v|%v|%v" .N .S .On}} {{printf "%q" .S}} {{printf "%5d|%x" .N .N}} {{printf "%d %d" .N}} {{printf "%f" .F}}
+{{print "Topics:" " " (len .L) " topic(s)"}} {{print .N .F .On}} {{.S | html}} {{html .S .N}} {{.S | printf "%q"}} {{len .L | printf "%d items"}}
+<a href="/search?q={{urlquery .S "/" .N}}&amp;x={{.S | urlquery}}" onclick="f({{js .S}})">go</a>
+{{$x := and .N .S}}{{$x}} {{$y := printf "%d-%s" .N .S}}{{$y}} {{with or .Empty .S}}[{{.}}]{{end}} {{with and .N .Empty}}no{{else}}yes{{end}}
+{{range $i, $e := .L}}{{if and (gt $i 0) (ne $e "b")}},{{end}}{{$e}}{{if eq $i (len $.L)}}!{{end}}{{end}}
+{{if lt .F 80.0}}low{{end}}{{if eq .N .U}}same{{end}}{{if eq .N 1 2 3}}small{{end}}{{if and true .On}}t{{end}}"#;
+
+    #[derive(LiveTemplate, Clone, PartialEq, Debug)]
+    #[template(
+        source = r#"<p class="{{if and .On (not .Off)}}on{{end}}{{if or .Off .N}} n{{end}}">{{and .N .S}}|{{or .S .N}}|{{and .On .S .N}}|{{or .Off .Empty}}|{{not .S}}|{{not .L}}</p>
+{{if and (ge .N 10) (not .Off)}}big{{else if or (eq (len .L) 0) .Off}}empty{{end}}
+<i>{{len .L}} {{len .S}} {{len .M}} {{if eq (len .L) 2}}two{{end}} {{if gt (len .S) 3}}long{{end}}</i>
+<b>{{index .L 0}}|{{index .M "a"}}|{{index .M "zz"}}|{{if ne (index .L 0) "main"}}legacy{{end}}|{{index .M .S}}</b>
+{{printf "%s/%s" .S .Safe}} {{printf "%d" .N}} {{printf "%.1f%%" .F}} {{printf "%.2f" .N}} {{printf "%d" .S}} {{printf "%v|%v|%v" .N .S .On}} {{printf "%q" .S}} {{printf "%5d|%x" .N .N}} {{printf "%d %d" .N}} {{printf "%f" .F}}
+{{print "Topics:" " " (len .L) " topic(s)"}} {{print .N .F .On}} {{.S | html}} {{html .S .N}} {{.S | printf "%q"}} {{len .L | printf "%d items"}}
+<a href="/search?q={{urlquery .S "/" .N}}&amp;x={{.S | urlquery}}" onclick="f({{js .S}})">go</a>
+{{$x := and .N .S}}{{$x}} {{$y := printf "%d-%s" .N .S}}{{$y}} {{with or .Empty .S}}[{{.}}]{{end}} {{with and .N .Empty}}no{{else}}yes{{end}}
+{{range $i, $e := .L}}{{if and (gt $i 0) (ne $e "b")}},{{end}}{{$e}}{{if eq $i (len $.L)}}!{{end}}{{end}}
+{{if lt .F 80.0}}low{{end}}{{if eq .N .U}}same{{end}}{{if eq .N 1 2 3}}small{{end}}{{if and true .On}}t{{end}}"#
+    )]
+    pub struct Native {
+        pub on: bool,
+        pub off: bool,
+        pub n: i64,
+        pub u: u32,
+        pub f: f64,
+        pub s: String,
+        pub empty: String,
+        pub safe: Html,
+        pub l: Vec<String>,
+        pub m: BTreeMap<String, i64>,
+    }
+
+    fn values() -> Vec<Native> {
+        let a = Native {
+            on: true,
+            off: false,
+            n: 12,
+            u: 12,
+            f: 79.25,
+            s: "a<b>&\"c'".into(),
+            empty: String::new(),
+            safe: Html::new("<em>x</em>"),
+            l: vec!["main".into(), "b".into(), "c d".into()],
+            m: [("a".to_string(), 1), ("b".to_string(), 0)].into(),
+        };
+        let mut b = a.clone();
+        b.on = false;
+        b.n = 0;
+        b.f = -0.0;
+        b.s = "b".into();
+        b.l = vec!["master".into(), "b".into()];
+        let mut c = b.clone();
+        c.off = true;
+        c.n = 2;
+        c.u = 7;
+        c.f = 1234.5678;
+        c.s = String::new();
+        c.empty = "e/é?&=".into();
+        c.m.clear();
+        let mut d = a.clone();
+        d.n = -3;
+        d.f = f64::INFINITY;
+        d.s = "zz".into();
+        d.m.insert("zz".into(), 99);
+        vec![a.clone(), b, c, d, a]
+    }
+
+    fn program(name: &str, src: &str) -> Program {
+        let mut t = Template::new(name, Mode::Html);
+        t.parse(src).unwrap();
+        Program::new(t.compile(name).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn native_builtins_agree() {
+        let p = program("Native", SRC);
+        let values = values();
+        for v in &values {
+            let data = v.to_value();
+            let html = v.render().unwrap();
+            assert_eq!(html, p.render_html(&data).unwrap(), "{v:?}");
+            assert_eq!(v.render_tree().unwrap(), p.render(&data).unwrap());
+        }
+        for w in values.windows(2) {
+            let mut tree = w[0].render_tree().unwrap();
+            let expected = wire::diff(
+                &p.render(&w[0].to_value()).unwrap(),
+                &p.render(&w[1].to_value()).unwrap(),
+            );
+            assert_eq!(w[1].diff_from(&w[0], &mut tree).unwrap(), expected);
+            assert_eq!(tree, p.render(&w[1].to_value()).unwrap());
+        }
+    }
+
+    /// Go's output for the first value (from the Go oracle, data
+    /// `{"On":true,"Off":false,"N":12,"U":{"$uint":12},"F":79.25,
+    /// "S":"a<b>&\"c'","Empty":"","Safe":{"$html":"<em>x</em>"},
+    /// "L":["main","b","c d"],"M":{"a":1,"b":0}}`).
+    const GO_OUTPUT: &str = r#"<p class="on n">a&lt;b&gt;&amp;&#34;c&#39;|a&lt;b&gt;&amp;&#34;c&#39;|12||false|false</p>
+big
+<i>3 8 2  long</i>
+<b>main|1|0||0</b>
+a&lt;b&gt;&amp;&#34;c&#39;/&lt;em&gt;x&lt;/em&gt; 12 79.2% %!f(int=12) %!d(string=a&lt;b&gt;&amp;&#34;c&#39;) 12|a&lt;b&gt;&amp;&#34;c&#39;|true &#34;a&lt;b&gt;&amp;\&#34;c&#39;&#34;    12|c 12 %!d(MISSING) 79.250000
+Topics: 3 topic(s) 12 79.25 true a&lt;b&gt;&amp;&#34;c&#39; a&lt;b&gt;&amp;&#34;c&#39;12 &#34;a&lt;b&gt;&amp;\&#34;c&#39;&#34; 3 items
+<a href="/search?q=a%3Cb%3E%26%22c%27%2F12&amp;x=a%3Cb%3E%26%22c%27" onclick="f(&#34;a\\u003Cb\\u003E\\u0026\\\&#34;c\\&#39;&#34;)">go</a>
+a&lt;b&gt;&amp;&#34;c&#39; 12-a&lt;b&gt;&amp;&#34;c&#39; [a&lt;b&gt;&amp;&#34;c&#39;] yes
+mainb,c d
+lowsamet"#;
+
+    #[test]
+    fn native_builtins_print_like_go() {
+        assert_eq!(values()[0].render().unwrap(), GO_OUTPUT);
+    }
+
+    #[derive(LiveTemplate, Clone, PartialEq, Debug)]
+    #[template(
+        source = r#"{{if eq .Which 0}}{{index .L 5}}{{else if eq .Which 1}}{{len .N}}{{else if eq .Which 2}}{{index .M 1}}{{else}}{{if and .N (index .L 7)}}x{{end}}{{end}}"#
+    )]
+    pub struct Errs {
+        pub which: i64,
+        pub n: i64,
+        pub l: Vec<String>,
+        pub m: BTreeMap<String, i64>,
+    }
+
+    #[test]
+    fn native_builtins_fail_like_go() {
+        let p = program(
+            "Errs",
+            r#"{{if eq .Which 0}}{{index .L 5}}{{else if eq .Which 1}}{{len .N}}{{else if eq .Which 2}}{{index .M 1}}{{else}}{{if and .N (index .L 7)}}x{{end}}{{end}}"#,
+        );
+        for which in 0..4 {
+            let v = Errs {
+                which,
+                n: 1,
+                l: vec!["a".into()],
+                m: BTreeMap::new(),
+            };
+            let typed = v.render().unwrap_err();
+            let dynamic = p.render_html(&v.to_value()).unwrap_err();
+            assert_eq!(typed.message, dynamic.message);
+            assert_eq!(typed.kind, dynamic.kind);
+        }
+        // Short-circuit: the failing `index` is not evaluated.
+        let v = Errs {
+            which: 3,
+            n: 0,
+            l: vec![],
+            m: BTreeMap::new(),
+        };
+        assert_eq!(v.render().unwrap(), "");
     }
 }

@@ -16,7 +16,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use livetemplate_core::funcs::Builtin;
-use livetemplate_core::parse::ast::{Arg, BranchNode, Node, Pipeline};
+use livetemplate_core::parse::ast::{Arg, BranchNode, List, Node, Pipeline};
 use livetemplate_core::program::{Arm, Block, Op, Slot, compile};
 use livetemplate_core::{Mode, Template};
 use proc_macro2::{Span, TokenStream};
@@ -27,6 +27,8 @@ use crate::attributes;
 use crate::errors::TemplateError;
 use crate::load;
 use crate::names::go_to_snake;
+
+mod native;
 
 /// A value in scope: the dot, `$` or a variable.
 #[derive(Clone)]
@@ -115,6 +117,9 @@ struct Loc {
     block: usize,
     path: Vec<usize>,
     arm: usize,
+    /// For a pipeline inside the body of a `range` with `break`/`continue`
+    /// (the slot at `block`/`path`): the pipeline's offset in the source.
+    span: Option<u32>,
 }
 
 impl Loc {
@@ -438,14 +443,20 @@ impl<'a> Gen<'a> {
             Val::Dyn(e) => quote!(#t::rt::Clone::clone(#e)),
             Val::Typed { expr, .. } if u.bare => quote!(#t::GoValue::to_value(#expr)),
             Val::Typed { expr, is_root } => {
-                let mut entries = Vec::new();
+                let mut vals = Vec::new();
                 for f in &u.fields {
                     let what = format!(".{f}");
                     let off = self.offsets(offset, std::slice::from_ref(f))[0];
                     let field = self.access(expr, f, *is_root, off, &what);
-                    entries.push(quote!((#t::string(#f), #t::GoValue::to_value(#field))));
+                    vals.push(quote!(#t::GoValue::to_value(#field)));
                 }
-                quote!(#t::partial_struct(#t::rt::vec![#(#entries),*]))
+                let names = &u.fields;
+                // The struct type is built once per call site.
+                quote!({
+                    static TY: #t::rt::LazyLock<#t::rt::Arc<#t::rt::StructType>> =
+                        #t::rt::LazyLock::new(|| #t::partial_type(&[#(#names),*]));
+                    #t::partial_value(&TY, #t::rt::vec![#(#vals),*])
+                })
             }
         }
     }
@@ -513,168 +524,40 @@ impl<'a> Gen<'a> {
             }
         }
         let (block, path, arm) = (loc.block, &loc.path, loc.arm);
+        if let Some(span) = loc.span {
+            return quote!(Self::__livetemplate_fallback()?.eval_in(#block, &[#(#path),*], #span, &#dot, &#root, &[#(#vars),*])?);
+        }
         quote!(Self::__livetemplate_fallback()?.eval(#block, &[#(#path),*], #arm, &#dot, &#root, &[#(#vars),*])?)
     }
 
-    /// An expression of type `Option<Value>`: comparisons (`eq`, `ne`, `lt`,
-    /// `le`, `gt`, `ge`) of field chains and literals are evaluated here with
-    /// the core's comparison functions; anything else, and any comparison
-    /// error (for Go's exact message), by the interpreter.
+    /// An expression of type `Option<Value>`: the pipeline evaluated by the
+    /// generated code when [`Gen::native_value`] compiles it (the
+    /// interpreter when that code gives up), else by the interpreter.
     fn eval(&mut self, scope: &Scope, loc: &Loc, pipe: &Pipeline) -> TokenStream {
         let t = t();
         let fallback = self.fallback(scope, loc, pipe);
-        let [cmd] = pipe.cmds.as_slice() else {
-            return fallback;
-        };
-        let Some((Arg::Identifier { name, .. }, args)) = cmd.args.split_first() else {
-            return fallback;
-        };
-        if name == "len"
-            && let [arg] = args
-            && pipe.decl.is_empty()
-            && let Some(Val::Typed { expr, .. }) = self.chain(scope, arg)
-        {
-            return quote!(match #t::GoValue::go_len(#expr) {
-                #t::rt::Some(n) => #t::rt::Some(#t::rt::Value::Int(n as i64)),
+        match self.native_value(scope, pipe) {
+            Some(nv) => quote!(match #nv {
+                #t::rt::Some(x) => #t::rt::Some(#t::GoValue::to_value(&x)),
                 #t::rt::None => #fallback,
-            });
+            }),
+            None => fallback,
         }
-        let arity_ok = match name.as_str() {
-            "eq" => args.len() >= 2,
-            "ne" | "lt" | "le" | "gt" | "ge" => args.len() == 2,
-            _ => false,
-        };
-        if !arity_ok || !pipe.decl.is_empty() {
-            return fallback;
-        }
-        if let Some(b) = self.compare_bool(scope, loc, pipe) {
-            return quote!(#t::rt::Some(#t::rt::Value::Bool(#b)));
-        }
-        self.compare_values(scope, name, args, &fallback)
     }
 
-    /// A `bool` expression for a comparison of two integers or two strings
-    /// (typed fields or literals), compared directly (Go compares integers
-    /// of either sign by value, strings bytewise); other operand values go
-    /// through [`Gen::compare_values`]. `None` when the pipeline is not
-    /// such a comparison.
-    fn compare_bool(&mut self, scope: &Scope, loc: &Loc, pipe: &Pipeline) -> Option<TokenStream> {
+    /// A `bool` expression: the truth of an `if` condition, computed by the
+    /// generated code when [`Gen::native_truth`] compiles it.
+    fn truth(&mut self, scope: &Scope, loc: &Loc, pipe: &Pipeline) -> Option<TokenStream> {
         let t = t();
-        let [cmd] = pipe.cmds.as_slice() else {
-            return None;
-        };
-        let Some((Arg::Identifier { name, .. }, args)) = cmd.args.split_first() else {
-            return None;
-        };
-        if !pipe.decl.is_empty() || pipe.is_assign {
+        if self.pipe_chain(scope, pipe).is_some() {
             return None;
         }
-        let op = match name.as_str() {
-            "eq" => quote!(==),
-            "ne" => quote!(!=),
-            "lt" => quote!(<),
-            "le" => quote!(<=),
-            "gt" => quote!(>),
-            "ge" => quote!(>=),
-            _ => return None,
-        };
-        let [a, b] = args else {
-            return None;
-        };
-        let (ai, as_) = self.compare_operand(scope, a)?;
-        let (bi, bs) = self.compare_operand(scope, b)?;
+        let nt = self.native_truth(scope, pipe)?;
         let fallback = self.fallback(scope, loc, pipe);
-        let general = self.compare_values(scope, name, args, &fallback);
-        Some(quote!(match (#ai, #bi) {
-            (#t::rt::Some(x), #t::rt::Some(y)) => x #op y,
-            _ => match (#as_, #bs) {
-                (#t::rt::Some(x), #t::rt::Some(y)) => x #op y,
-                _ => #t::value_truth((#general).as_ref()),
-            },
+        Some(quote!(match #nt {
+            #t::rt::Some(b) => b,
+            #t::rt::None => #t::value_truth((#fallback).as_ref()),
         }))
-    }
-
-    /// An operand of a typed comparison: expressions of types
-    /// `Option<i128>` (its integer) and `Option<&str>` (its string).
-    fn compare_operand(&mut self, scope: &Scope, a: &Arg) -> Option<(TokenStream, TokenStream)> {
-        let t = t();
-        match a {
-            Arg::Number(n) if decimal_int(&n.text) => {
-                let i = n.int? as i128;
-                Some((quote!(#t::rt::Some(#i)), quote!(#t::rt::None::<&str>)))
-            }
-            Arg::String { value, .. } => {
-                Some((quote!(#t::rt::None::<i128>), quote!(#t::rt::Some(#value))))
-            }
-            other => match self.chain(scope, other) {
-                Some(Val::Typed { expr, .. }) => Some((
-                    quote!(#t::GoValue::go_int(#expr)),
-                    quote!(#t::GoValue::go_str(#expr)),
-                )),
-                _ => None,
-            },
-        }
-    }
-
-    /// [`Gen::eval`] of a comparison through `Value`s and the core's
-    /// comparison functions (the interpreter for errors and pointers).
-    fn compare_values(
-        &mut self,
-        scope: &Scope,
-        name: &str,
-        args: &[Arg],
-        fallback: &TokenStream,
-    ) -> TokenStream {
-        let t = t();
-        let mut vals = Vec::new();
-        for a in args {
-            let v = match a {
-                Arg::Number(n) if n.complex.is_none() => {
-                    // Go takes `1.0`, `1e3`, `0x1p4` as floats even when
-                    // integral, and `'a'` as a rune: only plain decimal
-                    // integers are ints here.
-                    if let Some(i) = n.int.filter(|_| decimal_int(&n.text)) {
-                        quote!(#t::rt::Value::Int(#i))
-                    } else if n.int.is_some() {
-                        return fallback.clone();
-                    } else if let Some(f) = n.float {
-                        quote!(#t::rt::Value::Float(#f))
-                    } else {
-                        return fallback.clone();
-                    }
-                }
-                Arg::String { value, .. } => quote!(#t::rt::Value::str(#value)),
-                Arg::Bool(_, b) => quote!(#t::rt::Value::Bool(#b)),
-                other => match self.chain(scope, other) {
-                    Some(Val::Typed { expr, .. }) => quote!(#t::GoValue::to_value(#expr)),
-                    Some(Val::Dyn(e)) => quote!(#t::rt::Clone::clone(#e)),
-                    None => return fallback.clone(),
-                },
-            };
-            vals.push(v);
-        }
-        let ids: Vec<Ident> = (0..vals.len()).map(|_| self.fresh("a")).collect();
-        let first = &ids[0];
-        let rest = &ids[1..];
-        let f = format_ident!("{}", name);
-        let call = if name == "eq" {
-            quote!(#t::rt::compare::eq(#t::rt::Some(&#first), &[#(#t::rt::Some(&#rest)),*]))
-        } else {
-            let second = &ids[1];
-            quote!(#t::rt::compare::#f(#t::rt::Some(&#first), #t::rt::Some(&#second)))
-        };
-        quote!({
-            #(let #ids: #t::rt::Value = #vals;)*
-            // Pointers compare by identity: the interpreter sees the real ones.
-            if false #(|| #t::is_ptr(&#ids))* {
-                #fallback
-            } else {
-                match #call {
-                    #t::rt::Ok(b) => #t::rt::Some(#t::rt::Value::Bool(b)),
-                    #t::rt::Err(_) => #fallback,
-                }
-            }
-        })
     }
 
     fn chain_tokens(escapers: &[livetemplate_core::escape::Escaper]) -> TokenStream {
@@ -708,7 +591,21 @@ impl<'a> Gen<'a> {
                 _ => quote!(#t::GoValue::write_escaped(#expr, #out, #chain);),
             };
         }
-        let v = self.eval(scope, loc, &a.pipe);
+        if let Some(nv) = self.native_value(scope, &a.pipe) {
+            use livetemplate_core::escape::Escaper as E;
+            let write = match a.escapers.as_slice() {
+                [E::HtmlEscaper | E::AttrEscaper | E::RcdataEscaper] => {
+                    quote!(#t::GoValue::write_html(&x, #out, #chain))
+                }
+                _ => quote!(#t::GoValue::write_escaped(&x, #out, #chain)),
+            };
+            let fallback = self.fallback(scope, loc, &a.pipe);
+            return quote!(match #nv {
+                #t::rt::Some(x) => #write,
+                #t::rt::None => #t::write_value_escaped(#out, #chain, (#fallback).as_ref()),
+            };);
+        }
+        let v = self.fallback(scope, loc, &a.pipe);
         quote!(#t::write_value_escaped(#out, #chain, (#v).as_ref());)
     }
 
@@ -905,6 +802,7 @@ impl<'a> Gen<'a> {
                 block: id,
                 path: p.clone(),
                 arm: 0,
+                span: None,
             };
             match op {
                 Op::Bind(pipe) => {
@@ -1011,7 +909,7 @@ impl<'a> Gen<'a> {
     ) -> (TokenStream, TokenStream, Option<Val>) {
         let t = t();
         self.check_pipe(&b.pipe);
-        if !is_with && let Some(cond) = self.compare_bool(scope, loc, &b.pipe) {
+        if !is_with && let Some(cond) = self.truth(scope, loc, &b.pipe) {
             return (quote!(), quote!(if #cond), None);
         }
         let (pre, v) = self.bind(scope, loc, &b.pipe);
@@ -1201,6 +1099,9 @@ impl<'a> Gen<'a> {
             } => {
                 if *opaque_items {
                     let t = t();
+                    if walkable(&node.list) {
+                        return self.walked_range(scope, loc, node, *otherwise, Some(out));
+                    }
                     let d = self.interpreted_slot(scope, loc, node);
                     return quote!(#t::rt::Dyn::write_html(&#d, #out););
                 }
@@ -1250,6 +1151,202 @@ impl<'a> Gen<'a> {
                 quote!({ #pre #body })
             }
         }
+    }
+
+    /// A `range` whose body uses `break`/`continue` (slot at `loc`), as a
+    /// Rust loop walking the body's nodes: its HTML appended to `out`, or
+    /// (`out` is `None`) a `Dyn` expression: a comprehension with one item
+    /// per iteration, the text the iteration wrote up to its end, `break`
+    /// or `continue` (as the interpreter builds it), or the `else` block.
+    fn walked_range(
+        &mut self,
+        scope: &Scope,
+        loc: &Loc,
+        node: &BranchNode,
+        otherwise: Option<usize>,
+        out: Option<&TokenStream>,
+    ) -> TokenStream {
+        let t = t();
+        let Slot::Range { body, .. } = self.find_slot(loc) else {
+            return quote!(#t::rt::Dyn::Str(#t::rt::String::new()));
+        };
+        let mut sc = scope.clone();
+        let (pre, head, mut inner) = self.range_head(&mut sc, loc, node);
+        let o = self.fresh("o");
+        let f = self.label("f");
+        let item_flow = Flow {
+            brk: quote!(break #f 1u8;),
+            cont: quote!(break #f 2u8;),
+        };
+        let stmts = self.walk_list(&mut inner, loc, &node.list, &o, &item_flow);
+        let flow = quote!(let __lt_flow: u8 = #f: { #(#stmts)* 0u8 };);
+        match out {
+            Some(out) => {
+                let ran = self.fresh("ran");
+                let el = match otherwise {
+                    Some(e) => {
+                        let el = self.block(e, &sc, false, out);
+                        quote!(if !#ran #el)
+                    }
+                    None => quote!(),
+                };
+                quote!({
+                    #pre
+                    let mut #ran = false;
+                    #head {
+                        #ran = true;
+                        let #o: &mut #t::rt::String = &mut *#out;
+                        #flow
+                        if __lt_flow == 1 { break; }
+                    }
+                    #el
+                })
+            }
+            None => {
+                let items = self.fresh("items");
+                let buf = self.fresh("buf");
+                let comp = quote!(#t::rt::Dyn::Comp(#t::rt::Comprehension {
+                    statics: #t::rt::Clone::clone(&Self::__livetemplate_statics()[#body]),
+                    items: #items,
+                }));
+                let result = match otherwise {
+                    Some(e) => {
+                        let el = self.nested(e, &sc);
+                        quote!(if #items.is_empty() { #el } else { #comp })
+                    }
+                    None => comp,
+                };
+                quote!({
+                    #pre
+                    let mut #items: #t::rt::Vec<#t::rt::Item> = #t::rt::Vec::new();
+                    #head {
+                        let mut #buf = #t::rt::String::new();
+                        let #o: &mut #t::rt::String = &mut #buf;
+                        #flow
+                        #items.push(#t::rt::Item::new(#t::rt::None, #t::rt::vec![#t::rt::Dyn::Str(#buf)]));
+                        if __lt_flow == 1 { break; }
+                    }
+                    #result
+                })
+            }
+        }
+    }
+
+    /// The slot at `loc`.
+    fn find_slot(&self, loc: &Loc) -> &'a Slot {
+        static EMPTY: Slot = Slot::Branch {
+            arms: Vec::new(),
+            otherwise: None,
+        };
+        let blocks = self.blocks;
+        let mut ops = &blocks[loc.block].ops;
+        let Some((last, through)) = loc.path.split_last() else {
+            return &EMPTY;
+        };
+        for &i in through {
+            match ops.get(i) {
+                Some(Op::Call { ops: inner, .. }) => ops = inner,
+                _ => return &EMPTY,
+            }
+        }
+        match ops.get(*last) {
+            Some(Op::Slot(s)) => s,
+            _ => &EMPTY,
+        }
+    }
+
+    /// Statements writing the nodes of `list` (inside the body of the
+    /// `range` slot at `rloc`) to `out` (a `&mut String` variable).
+    fn walk_list(
+        &mut self,
+        scope: &mut Scope,
+        rloc: &Loc,
+        list: &List,
+        out: &Ident,
+        flow: &Flow,
+    ) -> Vec<TokenStream> {
+        let t = t();
+        let mut stmts = Vec::new();
+        for n in &list.nodes {
+            match n {
+                Node::Text(x) => {
+                    let text = &x.text;
+                    stmts.push(quote!(#t::rt::String::push_str(#out, #text);));
+                }
+                Node::Comment(_) | Node::Template(_) => {}
+                Node::Break(_) => stmts.push(flow.brk.clone()),
+                Node::Continue(_) => stmts.push(flow.cont.clone()),
+                Node::Action(a) => {
+                    let loc = Loc {
+                        span: Some(a.pipe.span.start),
+                        ..rloc.clone()
+                    };
+                    if a.pipe.decl.is_empty() {
+                        stmts.push(self.write_action(scope, &loc, n, &quote!(#out)));
+                        continue;
+                    }
+                    self.check_pipe(&a.pipe);
+                    let mutable = a.pipe.decl.iter().any(|d| self.assigned.contains(&d.name));
+                    if a.pipe.is_assign || mutable {
+                        stmts.push(self.bind_mutable(scope, &loc, &a.pipe));
+                    } else {
+                        let (s, v) = self.bind(scope, &loc, &a.pipe);
+                        stmts.push(s);
+                        self.declare(scope, &a.pipe, &v);
+                    }
+                }
+                Node::If(b) | Node::With(b) => {
+                    let is_with = matches!(n, Node::With(_));
+                    let loc = Loc {
+                        span: Some(b.pipe.span.start),
+                        ..rloc.clone()
+                    };
+                    let mut sc = scope.clone();
+                    let (pre, head, dot) = self.branch_head(&mut sc, &loc, b, is_with);
+                    let mut then_sc = sc.clone();
+                    if let Some(d) = dot {
+                        then_sc.dot = d;
+                    }
+                    let th = self.walk_list(&mut then_sc, rloc, &b.list, out, flow);
+                    let el = match &b.else_list {
+                        Some(l) => self.walk_list(&mut sc, rloc, l, out, flow),
+                        None => Vec::new(),
+                    };
+                    stmts.push(quote!({ #pre #head { #(#th)* } else { #(#el)* } }));
+                }
+                Node::Range(r) => {
+                    let loc = Loc {
+                        span: Some(r.pipe.span.start),
+                        ..rloc.clone()
+                    };
+                    let mut sc = scope.clone();
+                    let (pre, head, mut inner) = self.range_head(&mut sc, &loc, r);
+                    let l = self.label("r");
+                    let inner_flow = Flow {
+                        brk: quote!(break #l;),
+                        cont: quote!(continue #l;),
+                    };
+                    let body = self.walk_list(&mut inner, rloc, &r.list, out, &inner_flow);
+                    let ran = self.fresh("ran");
+                    let e = self.label("e");
+                    let else_flow = Flow {
+                        brk: quote!(break #e;),
+                        cont: flow.cont.clone(),
+                    };
+                    let el = match &r.else_list {
+                        Some(x) => self.walk_list(&mut sc, rloc, x, out, &else_flow),
+                        None => Vec::new(),
+                    };
+                    stmts.push(quote!({
+                        #pre
+                        let mut #ran = false;
+                        #l: #head { #ran = true; #(#body)* }
+                        if !#ran { #e: { #(#el)* } }
+                    }));
+                }
+            }
+        }
+        stmts
     }
 
     /// A `Dyn` expression: the slot at `loc` evaluated by the interpreter
@@ -1349,6 +1446,9 @@ impl<'a> Gen<'a> {
                 opaque_items,
             } => {
                 if *opaque_items {
+                    if walkable(&node.list) {
+                        return self.walked_range(scope, loc, node, *otherwise, None);
+                    }
                     return self.interpreted_slot(scope, loc, node);
                 }
                 let mut sc = scope.clone();
@@ -1436,6 +1536,29 @@ impl<'a> Gen<'a> {
     }
 }
 
+/// What `{{break}}` and `{{continue}}` do in a walked `range` body: in
+/// the body itself, leave the item's labelled block with 1 (break) or 2
+/// (continue); in a range nested in it, its labelled Rust loop; in the
+/// `else` of a nested range, as in Go (whose nested range recovers its
+/// break): `break` ends that `else`, `continue` is the outer one's.
+#[derive(Clone)]
+struct Flow {
+    brk: TokenStream,
+    cont: TokenStream,
+}
+
+/// Whether the generated code can walk a `range` body node by node (no
+/// `{{template}}` calls, which the slot tree inlines but the AST does not).
+fn walkable(list: &List) -> bool {
+    list.nodes.iter().all(|n| match n {
+        Node::Template(_) => false,
+        Node::If(b) | Node::With(b) | Node::Range(b) => {
+            walkable(&b.list) && b.else_list.as_ref().is_none_or(walkable)
+        }
+        _ => true,
+    })
+}
+
 /// Names of the variables assigned (`{{$x = ...}}`) anywhere in `blocks`.
 fn assigned_vars(blocks: &[Block]) -> BTreeSet<String> {
     fn ops(list: &[Op], acc: &mut BTreeSet<String>) {
@@ -1443,6 +1566,28 @@ fn assigned_vars(blocks: &[Block]) -> BTreeSet<String> {
             match op {
                 Op::Bind(p) if p.is_assign => acc.extend(p.decl.iter().map(|d| d.name.clone())),
                 Op::Call { ops: inner, .. } => ops(inner, acc),
+                // A body with `break`/`continue` has no ops: its nodes.
+                Op::Slot(Slot::Range {
+                    node,
+                    opaque_items: true,
+                    ..
+                }) => nodes(&node.list, acc),
+                _ => {}
+            }
+        }
+    }
+    fn nodes(list: &List, acc: &mut BTreeSet<String>) {
+        for n in &list.nodes {
+            match n {
+                Node::Action(a) if a.pipe.is_assign => {
+                    acc.extend(a.pipe.decl.iter().map(|d| d.name.clone()))
+                }
+                Node::If(b) | Node::With(b) | Node::Range(b) => {
+                    nodes(&b.list, acc);
+                    if let Some(l) = &b.else_list {
+                        nodes(l, acc);
+                    }
+                }
                 _ => {}
             }
         }
@@ -1753,7 +1898,7 @@ fn derive_inner(input: &DeriveInput) -> Result<TokenStream, Vec<syn::Error>> {
                 }
             }
         }
-        #[allow(unused_variables, unused_mut, unused_assignments, unused_braces, clippy::all)]
+        #[allow(unused_variables, unused_mut, unused_assignments, unused_braces, unused_labels, unreachable_code, clippy::all)]
         impl #ig #t::LiveTemplate for #name #tg #wc {
             const NAME: &'static str = #name_lit;
             const SIZE_HINT: usize = #size_hint;

@@ -47,23 +47,27 @@ pub fn apply_chain_into(out: &mut String, chain: &[Escaper], value: &Value) {
                 _ => None,
             };
             if let Some(table) = table {
-                // A value that is not a string prints with `fmt.Sprint`: print
-                // it straight into `out`, and escape that text afterwards in the
-                // rare case it needs it (an exponent's `+`, `<` in a composite).
-                let v = content::indirect(value);
-                if !matches!(v, Value::String(_) | Value::Safe(..) | Value::Nil) {
-                    let start = out.len();
-                    crate::gofmt::write_value(out, v);
-                    if html::needs_escape(&out[start..], table) {
-                        let text = out.split_off(start);
-                        html::html_replace_append(out, &text, table);
+                match content::indirect(value) {
+                    Value::String(s) => return html::html_replace_append(out, s, table),
+                    // Nil prints as nothing.
+                    Value::Nil => return,
+                    Value::Safe(k, s) if content::safe_content_type(*k) != ContentType::Html => {
+                        return html::html_replace_append(out, s, table);
                     }
-                    return;
-                }
-                let (s, t) = content::stringify(value);
-                if t != ContentType::Html {
-                    html::html_replace_append(out, &s, table);
-                    return;
+                    Value::Safe(..) => {}
+                    v => {
+                        // A value that is not a string prints with
+                        // `fmt.Sprint`: print it straight into `out`, and
+                        // escape that text afterwards in the rare case it
+                        // needs it (an exponent's `+`, `<` in a composite).
+                        let start = out.len();
+                        crate::gofmt::write_value(out, v);
+                        if html::needs_escape(&out[start..], table) {
+                            let text = out.split_off(start);
+                            html::html_replace_append(out, &text, table);
+                        }
+                        return;
+                    }
                 }
             }
             single.apply_into(out, value);

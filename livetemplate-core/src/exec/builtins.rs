@@ -137,7 +137,7 @@ fn slice_item(item: Option<&Value>, indexes: &[Ev<'_>]) -> Result<Value, String>
     })
 }
 
-fn length(item: Option<&Value>) -> Result<Value, String> {
+pub(super) fn length(item: Option<&Value>) -> Result<Value, String> {
     let Some(mut item) = item else {
         return Err("reflect: call of reflect.Value.Type on zero Value".into());
     };
@@ -176,10 +176,19 @@ fn eval_args(args: &[Ev<'_>]) -> String {
     gofmt::sprint(&vals)
 }
 
-fn values(args: &[Ev<'_>]) -> Vec<Value> {
-    args.iter()
-        .map(|a| a.get().cloned().unwrap_or(Value::Nil))
-        .collect()
+/// Calls `f` with the arguments as values (no value is `Value::Nil`),
+/// held on the stack for the usual few arguments.
+fn with_values<R>(args: &[Ev<'_>], f: impl FnOnce(&[Value]) -> R) -> R {
+    let value = |a: &Ev<'_>| a.get().cloned().unwrap_or(Value::Nil);
+    if args.len() <= 4 {
+        let mut buf = [Value::Nil, Value::Nil, Value::Nil, Value::Nil];
+        for (slot, a) in buf.iter_mut().zip(args) {
+            *slot = value(a);
+        }
+        f(&buf[..args.len()])
+    } else {
+        f(&args.iter().map(value).collect::<Vec<_>>())
+    }
 }
 
 impl State<'_> {
@@ -241,17 +250,17 @@ impl State<'_> {
                 escapers::url_query_escape(&mut out, &eval_args(argv));
                 Ok(Ev::Own(Value::str(&out)))
             }
-            Builtin::Print => Ok(Ev::Own(Value::str(&gofmt::sprint(&values(argv))))),
-            Builtin::EvalArgs => Ok(Ev::Own(Value::str(&crate::escape::eval_args(&values(
+            Builtin::Print => Ok(Ev::Own(Value::str(&with_values(argv, gofmt::sprint)))),
+            Builtin::EvalArgs => Ok(Ev::Own(Value::str(&with_values(
                 argv,
-            ))))),
-            Builtin::Println => Ok(Ev::Own(Value::str(&gofmt::sprintln(&values(argv))))),
+                crate::escape::eval_args,
+            )))),
+            Builtin::Println => Ok(Ev::Own(Value::str(&with_values(argv, gofmt::sprintln)))),
             Builtin::Printf => {
                 let format = get(0).and_then(Value::as_str).unwrap_or("");
-                Ok(Ev::Own(Value::str(&gofmt::sprintf(
-                    format,
-                    &values(&argv[1..]),
-                ))))
+                Ok(Ev::Own(Value::str(&with_values(&argv[1..], |args| {
+                    gofmt::sprintf(format, args)
+                }))))
             }
             Builtin::Call => match concrete(get(0)) {
                 None => Err("call of nil".into()),

@@ -140,7 +140,17 @@ fn dot_ev(dot: Dot<'_>) -> Ev<'_> {
 /// struct field or a present key of a string-keyed map (pointers followed);
 /// `None` otherwise, leaving the general evaluator to decide (missing keys,
 /// nil values, errors).
+#[inline]
 pub(super) fn found_field_chain<'d>(dot: Dot<'d>, idents: &[String]) -> Option<Ev<'d>> {
+    let (v, iface) = found_field(dot, idents)?;
+    Some(Ev::borrowed(v, iface))
+}
+
+/// [`found_field_chain`] as the value and whether its static type is
+/// `interface{}`: small enough to come back in registers (the hot callers
+/// need no [`Ev`]).
+#[inline]
+pub(super) fn found_field<'d>(dot: Dot<'d>, idents: &[String]) -> Option<(&'d Value, bool)> {
     let mut cur = match dot {
         Dot::Val(v) | Dot::Iface(v) => v,
         Dot::None => return None,
@@ -167,7 +177,7 @@ pub(super) fn found_field_chain<'d>(dot: Dot<'d>, idents: &[String]) -> Option<E
             _ => return None,
         }
     }
-    Some(Ev::borrowed(cur, iface))
+    Some((cur, iface))
 }
 
 /// Applies `f` to the value inside `ev`, keeping borrowed results borrowed.
@@ -644,6 +654,27 @@ impl<'t> State<'t> {
             return Ok(v);
         }
 
+        // `not x` and `len x` of an operand read in place.
+        if let Callee::Builtin(b @ (Builtin::Not | Builtin::Len)) = callee
+            && fin.is_none()
+            && let [x] = args
+            && let Some(v) = self.value_in_place(dot, x)
+        {
+            let result = if b == Builtin::Not {
+                Ok(Value::Bool(!v.truth()))
+            } else {
+                super::builtins::length(Some(v))
+            };
+            self.at = Cursor::Arg(x);
+            return match result {
+                Ok(v) => Ok(Ev::Own(v)),
+                Err(msg) => {
+                    self.at = node;
+                    Err(self.error(format_args!("error calling {name}: {msg}")))
+                }
+            };
+        }
+
         // Two-operand comparisons: operands in locals, and a string
         // literal compared with a string without making a value of it.
         if let Callee::Builtin(
@@ -734,14 +765,38 @@ impl<'t> State<'t> {
     /// The value of an operand that can be read in place, without
     /// evaluating anything that could fail or have effects: a variable or
     /// field chain whose every field is found, or dot. `None` otherwise.
-    fn value_in_place<'a>(&'a self, dot: Dot<'a>, arg: &Arg) -> Option<&'a Value> {
+    pub(super) fn value_in_place<'a>(&'a self, dot: Dot<'a>, arg: &Arg) -> Option<&'a Value> {
         match arg {
             Arg::Variable { name, fields, .. } => self.var_value_in_place(name, fields),
-            Arg::Field { idents, .. } => match found_field_chain(dot, idents)? {
-                Ev::Ref(v) | Ev::IRef(v) => Some(v),
-                _ => None,
-            },
+            Arg::Field { idents, .. } => found_field(dot, idents).map(|(v, _)| v),
             Arg::Dot(_) => dot.get(),
+            _ => None,
+        }
+    }
+
+    /// The truth of an `if` condition that is one command: a lone operand,
+    /// `not x` or a two-operand comparison of the builtins, with operands
+    /// read in place ([`State::value_in_place`]). `None` when the general
+    /// path must run (other commands, operands not found, and errors,
+    /// which it reports).
+    pub(super) fn condition_in_place(&self, dot: Dot<'_>, cmd: &Command) -> Option<bool> {
+        match cmd.args.as_slice() {
+            [arg] => self.value_in_place(dot, arg).map(Value::truth),
+            [Arg::Identifier { name, .. }, operands @ ..] if self.funcs.user(name).is_none() => {
+                match (Builtin::from_name(name)?, operands) {
+                    (Builtin::Not, [x]) => self.value_in_place(dot, x).map(|v| !v.truth()),
+                    (
+                        b @ (Builtin::Eq
+                        | Builtin::Ne
+                        | Builtin::Lt
+                        | Builtin::Le
+                        | Builtin::Gt
+                        | Builtin::Ge),
+                        [x, y],
+                    ) => self.compare_in_place(dot, b, x, y)?.ok(),
+                    _ => None,
+                }
+            }
             _ => None,
         }
     }

@@ -39,7 +39,7 @@ use std::fmt;
 use crate::error::{Error, ErrorKind, line_col};
 use crate::funcs::FuncMap;
 use crate::parse::TemplateSet;
-use crate::parse::ast::{ActionNode, Arg, BranchNode, List, Node, TemplateNode, Tree};
+use crate::parse::ast::{ActionNode, BranchNode, List, Node, TemplateNode, Tree};
 use crate::value::Value;
 
 pub(crate) use build::Prog;
@@ -350,10 +350,7 @@ impl<'t> State<'t> {
         if fields.is_empty() {
             return Some(v);
         }
-        eval::found_field_chain(Dot::Val(v), fields).and_then(|ev| match ev {
-            Ev::Ref(v) | Ev::IRef(v) => Some(v),
-            _ => None,
-        })
+        eval::found_field(Dot::Val(v), fields).map(|(v, _)| v)
     }
 
     /// The value of variable `name` (`None`: no value), or Go's error.
@@ -452,13 +449,13 @@ impl<'t> State<'t> {
         out: &mut String,
     ) -> Result<(), Error> {
         self.at = Cursor::Node(node);
-        // Fast path: `{{$x}}` or `{{$x.A.B}}` that finds its value prints it
-        // from the variable in place (no copy); anything else, including
+        // Fast path: `{{.}}`, `{{.A.B}}`, `{{$x}}` or `{{$x.A.B}}` that finds
+        // its value prints it in place (no copy); anything else, including
         // every error, takes the general path.
         if a.pipe.decl.is_empty()
             && let [cmd] = a.pipe.cmds.as_slice()
-            && let [Arg::Variable { name, fields, .. }] = cmd.args.as_slice()
-            && let Some(v) = self.var_value_in_place(name, fields)
+            && let [arg] = cmd.args.as_slice()
+            && let Some(v) = self.value_in_place(dot, arg)
         {
             if a.escapers.is_empty() {
                 self.print_value(Some(v), out);
@@ -501,15 +498,14 @@ impl<'t> State<'t> {
         out: &mut String,
     ) -> Result<Flow, Error> {
         let mark = self.vars.len();
-        // Fast path: `{{if $x}}` / `{{if $x.A}}` that finds its value tests
-        // it in place.
+        // Fast path: `{{if .A}}`, `{{if not $x.A}}`, `{{if eq .A "b"}}`...
+        // whose operands are found decides in place.
         if !is_with
             && b.pipe.decl.is_empty()
             && let [cmd] = b.pipe.cmds.as_slice()
-            && let [Arg::Variable { name, fields, .. }] = cmd.args.as_slice()
-            && let Some(v) = self.var_value_in_place(name, fields)
+            && let Some(truth) = self.condition_in_place(dot, cmd)
         {
-            let list = if v.truth() {
+            let list = if truth {
                 Some(&b.list)
             } else {
                 b.else_list.as_ref()
@@ -552,13 +548,18 @@ impl<'t> State<'t> {
             let flow = st.walk_list(item_dot, &r.list, out)?;
             Ok(flow == Flow::Break)
         })?;
+        let mut flow = Flow::Normal;
         if !ran {
             if let Some(e) = &r.else_list {
-                self.walk_list(dot, e, out)?;
+                // Go recovers a `break` of the `else` list here (it ends
+                // the range); a `continue` goes on to the enclosing range.
+                if self.walk_list(dot, e, out)? == Flow::Continue {
+                    flow = Flow::Continue;
+                }
             }
         }
         self.vars.truncate(mark0);
-        Ok(Flow::Normal)
+        Ok(flow)
     }
 
     /// Runs `body` once per element of the range target `v` (a slice, or a

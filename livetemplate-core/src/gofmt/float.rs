@@ -159,7 +159,9 @@ pub fn format_float(out: &mut String, v: f64, fmt: u8, prec: i64) {
             fmt_e(out, neg, &d, prec, fmt as char);
         }
         b'f' => {
-            let _ = write!(out, "{v:.prec$}");
+            if !fixed_exact(out, v, prec) {
+                let _ = write!(out, "{v:.prec$}");
+            }
         }
         _ => {
             // 'g'/'G' with a precision: round to `p` significant digits.
@@ -280,6 +282,64 @@ fn fmt_x(out: &mut String, v: f64, prec: i64, upper: bool) {
     out.push_str(b.format(e));
 }
 
+/// `%.{prec}f` of a finite `v` (as `format!("{v:.prec$}")` writes it:
+/// the exact binary value rounded half to even, like Go's strconv) by
+/// integer arithmetic, for the common case of a modest magnitude and
+/// precision: `v = m * 2^e`, and `v * 10^prec` is rounded exactly from
+/// `m * 10^prec` and the bits shifted out. Returns `false`, writing
+/// nothing, when the value is out of that range.
+fn fixed_exact(out: &mut String, v: f64, prec: usize) -> bool {
+    if prec > 17 || !v.is_finite() {
+        return false;
+    }
+    let bits = v.to_bits();
+    let biased = ((bits >> 52) & 0x7ff) as i32;
+    let frac = bits & ((1 << 52) - 1);
+    let (m, e) = if biased == 0 {
+        (frac, -1074)
+    } else {
+        (frac | (1 << 52), biased - 1075)
+    };
+    let scale = 10u128.pow(prec as u32);
+    // m < 2^53 and scale <= 10^17 < 2^57: products below fit in u128.
+    let q: u128 = if m == 0 {
+        0
+    } else if e >= 0 {
+        if e > 11 {
+            return false;
+        }
+        (u128::from(m) << e) * scale
+    } else {
+        let k = e.unsigned_abs();
+        if k > 120 {
+            return false;
+        }
+        let n = u128::from(m) * scale;
+        let q = n >> k;
+        let r = n & ((1u128 << k) - 1);
+        let half = 1u128 << (k - 1);
+        if r > half || (r == half && q & 1 == 1) {
+            q + 1
+        } else {
+            q
+        }
+    };
+    if v.is_sign_negative() {
+        out.push('-');
+    }
+    let mut buf = itoa::Buffer::new();
+    out.push_str(buf.format(q / scale));
+    if prec > 0 {
+        out.push('.');
+        let fraction = buf.format(q % scale);
+        for _ in fraction.len()..prec {
+            out.push('0');
+        }
+        out.push_str(fraction);
+    }
+    true
+}
+
 /// Appends a finite float the way Go's `encoding/json` (and so
 /// html/template's JS value escaper) writes it: shortest digits, plain
 /// notation unless `|v| < 1e-6` or `|v| >= 1e21`, exponent without leading
@@ -295,5 +355,61 @@ pub fn format_float_json(out: &mut String, v: f64) {
     let n = b.len();
     if exp_form && n >= 4 && b[n - 4] == b'e' && b[n - 3] == b'-' && b[n - 2] == b'0' {
         out.remove(start + n - 2);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn check(v: f64, prec: usize) -> Result<(), TestCaseError> {
+        let mut got = String::new();
+        if fixed_exact(&mut got, v, prec) {
+            prop_assert_eq!(got, format!("{v:.prec$}"), "{:e} %.{}f", v, prec);
+        }
+        Ok(())
+    }
+
+    /// Ties (exact halves) round to even, as Go does: values checked with
+    /// the Go oracle.
+    #[test]
+    fn fixed_ties_and_signs_like_go() {
+        for (v, prec, go) in [
+            (0.125, 2, "0.12"),
+            (0.375, 2, "0.38"),
+            (2.5, 0, "2"),
+            (3.5, 0, "4"),
+            (1.005, 2, "1.00"),
+            (-0.001, 2, "-0.00"),
+            (-0.0, 1, "-0.0"),
+            (12.5, 2, "12.50"),
+            (79.5, 1, "79.5"),
+            (4096.0, 0, "4096"),
+        ] {
+            let mut out = String::new();
+            assert!(fixed_exact(&mut out, v, prec), "{v}");
+            assert_eq!(out, go, "{v} %.{prec}f");
+        }
+    }
+
+    proptest! {
+        /// Any double, any precision: the same text as Rust's exact
+        /// formatting (which the conformance suite checks against Go).
+        #[test]
+        fn fixed_exact_equals_std(bits in any::<u64>(), prec in 0usize..=18) {
+            check(f64::from_bits(bits), prec)?;
+        }
+
+        /// Decimal-looking values (prices, percentages) and exact binary
+        /// fractions, where ties and near-ties are.
+        #[test]
+        fn fixed_exact_equals_std_on_decimals(
+            k in -10_000_000i64..10_000_000,
+            div in prop_oneof![Just(1.0), Just(8.0), Just(10.0), Just(100.0), Just(1000.0), Just(1024.0)],
+            prec in 0usize..=6,
+        ) {
+            check(k as f64 / div, prec)?;
+        }
     }
 }

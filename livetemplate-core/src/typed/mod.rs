@@ -23,6 +23,9 @@
 //!   position.
 
 pub mod field;
+pub mod native;
+
+pub use native::{Either, GoIndex, Indexed};
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -126,6 +129,12 @@ pub trait GoValue {
     fn go_str(&self) -> Option<&str> {
         None
     }
+
+    /// The value of a Go float (as [`GoValue::to_value`] gives it), for
+    /// typed `printf` verbs; `None` for anything else.
+    fn go_float(&self) -> Option<f64> {
+        None
+    }
 }
 
 impl<T: GoValue + ?Sized> GoValue for &T {
@@ -160,6 +169,9 @@ impl<T: GoValue + ?Sized> GoValue for &T {
     fn go_str(&self) -> Option<&str> {
         (**self).go_str()
     }
+    fn go_float(&self) -> Option<f64> {
+        (**self).go_float()
+    }
 }
 
 /// `GoValue` for smart pointers: everything is the pointee's.
@@ -190,6 +202,9 @@ macro_rules! forward_go_value {
             }
             fn go_str(&self) -> Option<&str> {
                 (**self).go_str()
+            }
+            fn go_float(&self) -> Option<f64> {
+                (**self).go_float()
             }
         }
     )*};
@@ -318,6 +333,9 @@ impl GoValue for f64 {
     fn is_true(&self) -> bool {
         *self != 0.0
     }
+    fn go_float(&self) -> Option<f64> {
+        Some(*self)
+    }
 }
 
 impl GoValue for f32 {
@@ -335,6 +353,9 @@ impl GoValue for f32 {
     }
     fn is_true(&self) -> bool {
         *self != 0.0
+    }
+    fn go_float(&self) -> Option<f64> {
+        Some(self.to_string().parse().unwrap_or(f64::from(*self)))
     }
 }
 
@@ -445,6 +466,31 @@ impl GoValue for Value {
     }
     fn is_true(&self) -> bool {
         self.truth()
+    }
+    fn go_len(&self) -> Option<usize> {
+        match self {
+            Value::Ptr(_) | Value::Nil | Value::NilPtr(_) => None,
+            v => v.len(),
+        }
+    }
+    fn go_int(&self) -> Option<i128> {
+        match self {
+            Value::Int(i) => Some(i128::from(*i)),
+            Value::Uint(u) => Some(i128::from(*u)),
+            _ => None,
+        }
+    }
+    fn go_str(&self) -> Option<&str> {
+        match self {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+    fn go_float(&self) -> Option<f64> {
+        match self {
+            Value::Float(f) => Some(*f),
+            _ => None,
+        }
     }
 }
 
@@ -772,6 +818,21 @@ pub fn partial_struct(fields: Vec<(String, Value)>) -> Value {
     Value::structure(Arc::new(ty), values)
 }
 
+/// The type of a [`partial_value`]: an anonymous struct with fields
+/// `names` (built once per fallback site by the generated code).
+pub fn partial_type(names: &[&str]) -> Arc<StructType> {
+    Arc::new(StructType {
+        name: None,
+        fields: names.iter().map(|n| (n.to_string(), Type::Any)).collect(),
+    })
+}
+
+/// [`partial_struct`] with its type built beforehand ([`partial_type`]):
+/// no field name is allocated per call.
+pub fn partial_value(ty: &Arc<StructType>, values: Vec<Value>) -> Value {
+    Value::structure(Arc::clone(ty), values)
+}
+
 /// The template compiled again at run time (lazily, once), used for
 /// pipelines the generated code does not evaluate itself.
 #[derive(Debug)]
@@ -830,12 +891,64 @@ impl Fallback {
         root: &Value,
         vars: &[(&'static str, Value)],
     ) -> Result<Dyn> {
-        let out_of_step = || {
-            Error::new(
-                crate::ErrorKind::Exec,
-                "internal error: typed template out of step with its source",
-            )
+        let slot = self.slot(block, path)?;
+        let compiled = self.program.compiled();
+        let exec = Exec::new(compiled.set(), compiled.funcs()).options(compiled.options().clone());
+        let tree = exec.lookup(compiled.entry())?;
+        let mut state = exec.state(tree, root);
+        for (name, v) in vars {
+            state.push_var(name, Some(v.clone()));
+        }
+        state.build_slot_value(self.program.blocks(), slot, dot)
+    }
+
+    /// Evaluates the pipeline starting at offset `span` of the source
+    /// inside the body of the `range` slot at `path` of block `block` (a
+    /// body with `break`/`continue`, which the generated code walks node
+    /// by node), as [`Fallback::eval`] does.
+    pub fn eval_in(
+        &self,
+        block: usize,
+        path: &[usize],
+        span: u32,
+        dot: &Value,
+        root: &Value,
+        vars: &[(&'static str, Value)],
+    ) -> Result<Option<Value>> {
+        fn find(list: &crate::parse::ast::List, span: u32) -> Option<&Pipeline> {
+            list.nodes.iter().find_map(|n| match n {
+                Node::Action(a) if a.pipe.span.start == span => Some(&a.pipe),
+                Node::If(b) | Node::With(b) | Node::Range(b) => {
+                    if b.pipe.span.start == span {
+                        Some(&b.pipe)
+                    } else {
+                        find(&b.list, span)
+                            .or_else(|| b.else_list.as_ref().and_then(|l| find(l, span)))
+                    }
+                }
+                Node::Template(t) => t.pipe.as_ref().filter(|p| p.span.start == span),
+                _ => None,
+            })
+        }
+        let pipe = match self.slot(block, path)? {
+            Slot::Range { node, .. } => find(&node.list, span),
+            _ => None,
         };
+        let Some(pipe) = pipe else {
+            return Err(out_of_step());
+        };
+        let compiled = self.program.compiled();
+        let exec = Exec::new(compiled.set(), compiled.funcs()).options(compiled.options().clone());
+        let tree = exec.lookup(compiled.entry())?;
+        let mut state = exec.state(tree, root);
+        for (name, v) in vars {
+            state.push_var(name, Some(v.clone()));
+        }
+        state.eval_pipeline_value(dot, pipe)
+    }
+
+    /// The slot at `path` of block `block`.
+    fn slot(&self, block: usize, path: &[usize]) -> Result<&Slot> {
         let mut ops = &self
             .program
             .blocks()
@@ -849,17 +962,10 @@ impl Fallback {
                 _ => return Err(out_of_step()),
             }
         }
-        let Some(Op::Slot(slot)) = ops.get(*last) else {
-            return Err(out_of_step());
-        };
-        let compiled = self.program.compiled();
-        let exec = Exec::new(compiled.set(), compiled.funcs()).options(compiled.options().clone());
-        let tree = exec.lookup(compiled.entry())?;
-        let mut state = exec.state(tree, root);
-        for (name, v) in vars {
-            state.push_var(name, Some(v.clone()));
+        match ops.get(*last) {
+            Some(Op::Slot(slot)) => Ok(slot),
+            _ => Err(out_of_step()),
         }
-        state.build_slot_value(self.program.blocks(), slot, dot)
     }
 
     /// Evaluates the pipeline of the op at `path` of block `block` (`path`
@@ -891,6 +997,13 @@ impl Fallback {
         }
         state.eval_pipeline_value(dot, pipe)
     }
+}
+
+fn out_of_step() -> Error {
+    Error::new(
+        crate::ErrorKind::Exec,
+        "internal error: typed template out of step with its source",
+    )
 }
 
 /// Appends `v` ("no value" as `None`) printed and escaped by `chain`, as
