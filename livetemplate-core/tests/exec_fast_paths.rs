@@ -1,7 +1,8 @@
 //! The interpreter reads lone operands in place: an action or `if` that is
 //! just `.A.B`, `$x.B`, `.` or `$`, the operands of two-operand comparisons
 //! (with string and integer literals), and the operand of `not` and `len`;
-//! an `if` whose condition is `not x` or a comparison decides in place.
+//! an `if` whose condition is `not x` or a comparison decides in place;
+//! dot and found fields passed to builtins are built in their argument slot.
 //! Wrapping an operand in parentheses makes it a pipeline, which takes the
 //! general evaluator; both spellings must print the same text (or fail
 //! with the same reason), for every kind of value, in both modes, including
@@ -70,6 +71,10 @@ const FORMS: &[&str] = &[
     "{{eq OP OP}}",
     "{{le OP .A}}",
     "{{gt $x OP}}",
+    "{{print OP}}",
+    r#"{{printf "%v %T" OP OP}}"#,
+    r#"{{index OP "B"}}"#,
+    "{{slice OP 1}}",
 ];
 
 fn run(mode: Mode, source: &str, data: &Value) -> Result<String, String> {

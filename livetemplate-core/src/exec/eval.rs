@@ -736,7 +736,27 @@ impl<'t> State<'t> {
             &mut heap
         };
         for (i, arg) in args.iter().enumerate() {
-            argv[i] = self.eval_arg(dot, arg, Some(param_type(i)))?;
+            let ty = param_type(i);
+            // Dot and found fields for `interface{}` parameters are built
+            // in their slot (what `eval_arg` returns for them).
+            if matches!(ty, Type::Any) {
+                match arg {
+                    Arg::Dot(_) => {
+                        self.at = Cursor::Arg(arg);
+                        argv[i] = dot_ev(dot);
+                        continue;
+                    }
+                    Arg::Field { idents, .. } => {
+                        if let Some((v, iface)) = found_field(dot, idents) {
+                            self.at = Cursor::Arg(arg);
+                            argv[i] = Ev::borrowed(v, iface);
+                            continue;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            argv[i] = self.eval_arg(dot, arg, Some(ty))?;
         }
         if let Some(f) = fin {
             let t = param_type(num_in - 1);
