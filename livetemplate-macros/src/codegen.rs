@@ -8,10 +8,15 @@
 //! chain (`.`, `.A.B`, `$x.A`, `$.A`) is read directly (`&self.a.b`; a
 //! field of a nested value through `typed::field::NestedField`, which
 //! inlines to the same access and makes a missing field a rustc error that
-//! names the template position) and printed through `GoValue`; any other pipeline (function calls,
-//! comparisons, literals) is evaluated by the interpreter on a `Value` made
-//! of just the fields it reads (`typed::Fallback`), so `printf`, `eq`, the
-//! escapers etc. have one implementation.
+//! names the template position) and printed through `GoValue`. Pipelines of
+//! builtin calls (`not`, `and`, `or`, comparisons, `len`, `index`, `printf`
+//! with a constant format, `print`, `html`, `urlquery`, `js`) are compiled
+//! to Rust too (module `native`); any other pipeline, and any native one
+//! whose value would be one of Go's errors, is evaluated by the interpreter
+//! on a `Value` made of just the fields it reads (`typed::Fallback`), so
+//! that Go's error texts have one implementation. A `range` whose body uses
+//! `break`/`continue` is a Rust loop walking the body's nodes (one opaque
+//! item per iteration, as the dynamic path builds it).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -536,7 +541,14 @@ impl<'a> Gen<'a> {
     fn eval(&mut self, scope: &Scope, loc: &Loc, pipe: &Pipeline) -> TokenStream {
         let t = t();
         let fallback = self.fallback(scope, loc, pipe);
-        match self.native_value(scope, pipe) {
+        // The value of `$x := ...` / `$x = ...` is the pipeline's: the
+        // caller binds it.
+        let bare = Pipeline {
+            decl: Vec::new(),
+            is_assign: false,
+            ..pipe.clone()
+        };
+        match self.native_value(scope, &bare) {
             Some(nv) => quote!(match #nv {
                 #t::rt::Some(x) => #t::rt::Some(#t::GoValue::to_value(&x)),
                 #t::rt::None => #fallback,

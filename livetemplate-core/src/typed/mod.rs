@@ -15,9 +15,12 @@
 //!   [`HtmlAttr`], [`Srcset`] (Go's `template.HTML` etc.).
 //! * [`LiveTemplate`]: the trait the derive implements (HTML, [`Rendered`]
 //!   trees, first render and change-tracked diffs).
+//! * [`native`]: builtin calls the generated code evaluates itself (`and`/`or`
+//!   choosing an operand of either type, `index`, `printf` verbs, the
+//!   escaping functions).
 //! * [`Fallback`]: the template re-compiled at run time (once, lazily) so
-//!   that pipelines beyond field chains (function calls, comparisons,
-//!   `printf`...) are evaluated by the same interpreter as the dynamic path.
+//!   that pipelines the generated code does not compile (and Go's errors)
+//!   are evaluated by the same interpreter as the dynamic path.
 //! * [`field`]: how fields of nested structs (range items, `.A.B`) are
 //!   read, so that a misspelt one is a compile error naming the template
 //!   position.

@@ -378,3 +378,85 @@ pub fn urlquery_one<T: GoValue + ?Sized>(v: &T) -> String {
         None => urlquery_func(std::slice::from_ref(&v.to_value())),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fast paths of [`printf_verb`] write exactly what Go's `fmt`
+    /// (the core's `sprintf`) writes for the same verb and value.
+    #[test]
+    fn printf_verbs_match_sprintf() {
+        fn check<T: GoValue + ?Sized>(v: &T) {
+            for (verb, prec, format) in [
+                (b'd', -1, "%d"),
+                (b's', -1, "%s"),
+                (b'v', -1, "%v"),
+                (b'q', -1, "%q"),
+                (b'f', -1, "%f"),
+                (b'f', 0, "%.0f"),
+                (b'f', 1, "%.1f"),
+                (b'f', 2, "%.2f"),
+                (b'f', 12, "%.12f"),
+            ] {
+                let mut fast = String::new();
+                printf_verb(&mut fast, verb, prec, v);
+                let slow = crate::gofmt::sprintf(format, &[v.to_value()]);
+                assert_eq!(fast, slow, "{format} of {:?}", v.to_value());
+            }
+        }
+        for f in [
+            0.0,
+            -0.0,
+            1.5,
+            2.25,
+            2.675,
+            -1.005,
+            79.25,
+            1e21,
+            1e-7,
+            123456789.125,
+            0.1 + 0.2,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+        ] {
+            check(&f);
+            check(&(f as f32));
+        }
+        for i in [0i64, 7, -7, i64::MAX, i64::MIN] {
+            check(&i);
+        }
+        check(&u64::MAX);
+        check(&3u8);
+        for s in ["", "plain", "a\"b\\c", "é\u{7f}\n\t", "\u{fffd}"] {
+            check(s);
+            check(&s.to_string());
+        }
+        check(&true);
+        check(&Some(3i64));
+        check(&None::<i64>);
+        check(&Value::Int(4));
+        check(&Value::str("v"));
+        check(&vec![1i64, 2]);
+    }
+
+    #[test]
+    fn eval_args_and_one_argument_forms_agree() {
+        for v in [
+            Value::str("a b&<c>/é?"),
+            Value::Int(3),
+            Value::Nil,
+            Value::ptr(Value::str("p q")),
+        ] {
+            let one = std::slice::from_ref(&v);
+            assert_eq!(html_one(&v), html_func(one));
+            assert_eq!(urlquery_one(&v), urlquery_func(one));
+        }
+        assert_eq!(eval_args(&[Value::Nil, Value::Int(1)]), "<no value>1");
+        assert_eq!(eval_args(&[Value::Int(2), Value::Int(1)]), "2 1");
+        assert_eq!(eval_args(&[Value::str("a"), Value::str("b")]), "ab");
+    }
+}
