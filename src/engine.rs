@@ -1,7 +1,7 @@
 //! Adapter from the core wire engine to the runtime's [`Renderer`] boundary.
 //!
 //! The wire format of `livetemplate-core` (`wire::Rendered`,
-//! `wire::first_render`, `wire::diff`) is wired here: given any function that
+//! `wire::first_render`, `wire::diff_into`) is wired here: given any function that
 //! evaluates a template over a [`Value`] into a [`Rendered`] tree, a
 //! [`WireRenderer`] produces full HTML, the first LiveView tree and real
 //! LiveView diffs, keeping the last `Rendered` as the client state.
@@ -148,15 +148,13 @@ impl Renderer for ProgramRenderer {
     }
 }
 
-/// Diffs `new` against the [`Rendered`] held in `state` and keeps `new` there.
+/// Diffs `new` against the [`Rendered`] held in `state` and keeps there
+/// what the client then holds.
 fn diff_into(state: &mut ClientState, new: Rendered) -> livetemplate_core::Result<String> {
     let bytes = estimate_rendered(&new);
     let wire = match state.downcast_mut::<Rendered>() {
-        Some(old) => {
-            let wire = wire::diff(old, &new);
-            *old = new;
-            wire
-        }
+        // The held tree becomes what the client holds after this diff.
+        Some(held) => wire::diff_into(held, new),
         None => {
             // State from another renderer: start over with a full tree.
             let wire = wire::first_render(&new);

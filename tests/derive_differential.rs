@@ -18,6 +18,17 @@ fn program(path: &str) -> Program {
     Program::new(t.compile(path).expect("compiles")).expect("program")
 }
 
+/// The dynamic path's diff from a first render of `old` to `new`, and the
+/// tree then held for the client (what the typed `diff_from` must match).
+fn held_diff(
+    old: &livetemplate_core::wire::Rendered,
+    new: livetemplate_core::wire::Rendered,
+) -> (String, livetemplate_core::wire::Rendered) {
+    let mut held = old.clone();
+    let d = wire::diff_into(&mut held, new);
+    (d, held)
+}
+
 /// Checks one value and every transition between consecutive values.
 fn check<T: LiveTemplate + GoValue + Clone>(path: &str, values: &[T]) {
     let p = program(path);
@@ -40,11 +51,12 @@ fn check<T: LiveTemplate + GoValue + Clone>(path: &str, values: &[T]) {
         let (old, new) = (&w[0], &w[1]);
         let dold = p.render(&old.to_value()).unwrap();
         let dnew = p.render(&new.to_value()).unwrap();
-        let expected = wire::diff(&dold, &dnew);
+        let (expected, held) = held_diff(&dold, dnew.clone());
         let mut tree = old.render_tree().unwrap();
         let got = new.diff_from(old, &mut tree).unwrap();
         assert_eq!(got, expected, "{path}: diff");
-        assert_eq!(tree, dnew, "{path}: tree after diff");
+        assert_eq!(tree, held, "{path}: tree after diff");
+        assert_eq!(tree.to_html(), dnew.to_html(), "{path}: held html");
         // Diffing a value against itself sends nothing.
         assert_eq!(new.diff_from(new, &mut tree).unwrap(), "{}");
     }
@@ -296,13 +308,12 @@ mod inline {
         }
         let mut tree = a.render_tree().unwrap();
         let d = b.diff_from(&a, &mut tree).unwrap();
-        assert_eq!(
-            d,
-            wire::diff(
-                &p.render(&a.to_value()).unwrap(),
-                &p.render(&b.to_value()).unwrap()
-            )
+        let (expected, held) = held_diff(
+            &p.render(&a.to_value()).unwrap(),
+            p.render(&b.to_value()).unwrap(),
         );
+        assert_eq!(d, expected);
+        assert_eq!(tree, held);
     }
 }
 
@@ -421,18 +432,28 @@ mod tracking {
         let mut class = "x".to_string();
         let mut old = make(rows.clone(), class.clone());
         let mut tree = old.render_tree().unwrap();
+        // The dynamic path as the runtime drives it: render_update from the
+        // held tree, then diff_into it.
+        let mut held = p.render(&old.to_value()).unwrap();
         for step in 0..300 {
             edit(&mut rows, &mut class, &mut rng);
             let new = make(rows.clone(), class.clone());
-            let dold = p.render(&old.to_value()).unwrap();
-            let dnew = p.render(&new.to_value()).unwrap();
+            let data = new.to_value();
+            let dnew = p.render(&data).unwrap();
+            let updated = p.render_update(&held, &data).unwrap();
+            assert_eq!(updated, dnew, "seed {seed} step {step}: render_update");
             let got = new.diff_from(&old, &mut tree).unwrap();
             assert_eq!(
                 got,
-                wire::diff(&dold, &dnew),
+                wire::diff_into(&mut held, updated),
                 "seed {seed} step {step}: diff"
             );
-            assert_eq!(tree, dnew, "seed {seed} step {step}: tree");
+            assert_eq!(tree, held, "seed {seed} step {step}: tree");
+            assert_eq!(
+                tree.to_html(),
+                dnew.to_html(),
+                "seed {seed} step {step}: html"
+            );
             old = new;
         }
     }
@@ -813,12 +834,12 @@ last={{$last}} n={{$n}} {{$t := .Title}}{{if .Flag}}{{$t = printf "%s!" .Title}}
         }
         for w in values.windows(2) {
             let mut tree = w[0].render_tree().unwrap();
-            let expected = wire::diff(
+            let (expected, held) = held_diff(
                 &p.render(&w[0].to_value()).unwrap(),
-                &p.render(&w[1].to_value()).unwrap(),
+                p.render(&w[1].to_value()).unwrap(),
             );
             assert_eq!(w[1].diff_from(&w[0], &mut tree).unwrap(), expected);
-            assert_eq!(tree, p.render(&w[1].to_value()).unwrap());
+            assert_eq!(tree, held);
         }
     }
 }
@@ -866,12 +887,12 @@ mod break_continue {
         }
         for w in values.windows(2) {
             let mut tree = w[0].render_tree().unwrap();
-            let expected = wire::diff(
+            let (expected, held) = held_diff(
                 &p.render(&w[0].to_value()).unwrap(),
-                &p.render(&w[1].to_value()).unwrap(),
+                p.render(&w[1].to_value()).unwrap(),
             );
             assert_eq!(w[1].diff_from(&w[0], &mut tree).unwrap(), expected);
-            assert_eq!(tree, p.render(&w[1].to_value()).unwrap());
+            assert_eq!(tree, held);
         }
     }
 
@@ -1097,12 +1118,12 @@ mod nested_fields {
         }
         for w in values.windows(2) {
             let mut tree = w[0].render_tree().unwrap();
-            let expected = wire::diff(
+            let (expected, held) = held_diff(
                 &p.render(&w[0].to_value()).unwrap(),
-                &p.render(&w[1].to_value()).unwrap(),
+                p.render(&w[1].to_value()).unwrap(),
             );
             assert_eq!(w[1].diff_from(&w[0], &mut tree).unwrap(), expected);
-            assert_eq!(tree, p.render(&w[1].to_value()).unwrap());
+            assert_eq!(tree, held);
         }
     }
 

@@ -84,11 +84,13 @@ pub fn diff(argv: &[String]) -> Result<ExitCode, String> {
         if i > 0 {
             out.push(',');
         }
-        match &held {
-            None => out.push_str(&program.first_render(&rendered)),
-            Some(old) => out.push_str(&Program::diff(old, &rendered)),
+        match &mut held {
+            None => {
+                out.push_str(&program.first_render(&rendered));
+                held = Some(rendered);
+            }
+            Some(h) => out.push_str(&Program::diff_into(h, rendered)),
         }
-        held = Some(rendered);
     }
     out.push(']');
     println!("{out}");

@@ -7,7 +7,7 @@
 
 use livetemplate_core::program::Program;
 use livetemplate_core::value::Value;
-use livetemplate_core::wire::{ClientModel, diff, first_render};
+use livetemplate_core::wire::{ClientModel, diff, diff_into, first_render};
 use livetemplate_core::{Mode, Template};
 use proptest::prelude::*;
 
@@ -233,7 +233,10 @@ fn check(seed: u64, mode: Mode) -> Result<(), TestCaseError> {
     };
     let program = Program::new(compiled.clone()).map_err(|e| TestCaseError::fail(e.to_string()))?;
     let mut client = ClientModel::new();
-    let mut held = None;
+    let mut stateless_client = ClientModel::new();
+    // The tree the client holds, and the last rendered one.
+    let mut held: Option<livetemplate_core::wire::Rendered> = None;
+    let mut prev: Option<livetemplate_core::wire::Rendered> = None;
     let mut items = None;
     for step in 0..5 {
         let (json, next_items) = data(&mut rng, items.as_deref());
@@ -270,28 +273,44 @@ fn check(seed: u64, mode: Mode) -> Result<(), TestCaseError> {
             json
         );
         prop_assert_eq!(&rendered.to_html(), &want, "tree html\n{}\n{}", src, json);
-        let message = match &held {
+        // The held path (what the runtime sends and keeps), and a client
+        // driven by stateless diffs of the rendered trees alongside.
+        let stateless = match &prev {
             None => first_render(&rendered),
-            Some(old) => {
-                let d = diff(old, &rendered);
-                prop_assert_eq!(&d, &diff(old, &fresh), "diff of the updated tree");
-                d
+            Some(old) => diff(old, &rendered),
+        };
+        let message = match &mut held {
+            None => {
+                held = Some(rendered.clone());
+                first_render(&rendered)
+            }
+            Some(h) => {
+                let d = diff_into(&mut h.clone(), fresh.clone());
+                let mut again = h.clone();
+                prop_assert_eq!(diff_into(&mut again, fresh.clone()), d.clone());
+                let got = diff_into(h, rendered.clone());
+                prop_assert_eq!(&got, &d, "diff of the updated tree");
+                prop_assert_eq!(h.to_html(), want.clone(), "held html");
+                prop_assert_eq!(diff_into(&mut h.clone(), rendered.clone()), "{}");
+                prop_assert_eq!(diff_into(&mut h.clone(), h.clone()), "{}");
+                got
             }
         };
-        client
-            .apply_str(&message)
-            .map_err(|e| TestCaseError::fail(format!("step {step}: {e}\n{message}\n{src}")))?;
-        prop_assert_eq!(
-            client.html().unwrap(),
-            want,
-            "client html at step {}\n{}\n{}\n{}",
-            step,
-            message,
-            src,
-            json
-        );
+        for (c, m) in [(&mut client, &message), (&mut stateless_client, &stateless)] {
+            c.apply_str(m)
+                .map_err(|e| TestCaseError::fail(format!("step {step}: {e}\n{m}\n{src}")))?;
+            prop_assert_eq!(
+                c.html().unwrap(),
+                want.clone(),
+                "client html at step {}\n{}\n{}\n{}",
+                step,
+                m,
+                src,
+                json
+            );
+        }
         prop_assert_eq!(diff(&rendered, &rendered), "{}");
-        held = Some(rendered);
+        prev = Some(rendered);
     }
     Ok(())
 }

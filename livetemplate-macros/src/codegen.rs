@@ -1217,10 +1217,10 @@ impl<'a> Gen<'a> {
             None => {
                 let items = self.fresh("items");
                 let buf = self.fresh("buf");
-                let comp = quote!(#t::rt::Dyn::Comp(#t::rt::Comprehension {
-                    statics: #t::rt::Clone::clone(&Self::__livetemplate_statics()[#body]),
-                    items: #items,
-                }));
+                let comp = quote!(#t::rt::Dyn::Comp(#t::rt::Comprehension::new(
+                    #t::rt::Clone::clone(&Self::__livetemplate_statics()[#body]),
+                    #items,
+                )));
                 let result = match otherwise {
                     Some(e) => {
                         let el = self.nested(e, &sc);
@@ -1474,10 +1474,10 @@ impl<'a> Gen<'a> {
                     }
                     None => quote!(#t::rt::None),
                 };
-                let comp = quote!(#t::rt::Dyn::Comp(#t::rt::Comprehension {
-                    statics: #t::rt::Clone::clone(&Self::__livetemplate_statics()[#body]),
-                    items: #items,
-                }));
+                let comp = quote!(#t::rt::Dyn::Comp(#t::rt::Comprehension::new(
+                    #t::rt::Clone::clone(&Self::__livetemplate_statics()[#body]),
+                    #items,
+                )));
                 let result = match otherwise {
                     Some(e) => {
                         let el = self.nested(*e, &sc);

@@ -21,6 +21,8 @@
 //! client  = 0 | 1 rendered         what the browser holds
 //! rendered= u64(statics fingerprint) n dyn*
 //! dyn     = 0 str | 1 rendered | 2 u64(item statics fingerprint) n item*
+//!         | 3 u64(item statics fingerprint) 0   an empty comprehension whose
+//!                                               statics the client holds
 //! item    = key? n dyn*
 //! ```
 //!
@@ -323,7 +325,13 @@ fn put_dyns(out: &mut Vec<u8>, dyns: &[Dyn]) {
                 put_rendered(out, n);
             }
             Dyn::Comp(c) => {
-                out.push(2);
+                // 3: a comprehension whose statics the client holds
+                // although it has no items (see `Comprehension::statics_held`).
+                out.push(if c.statics_held && c.items.is_empty() {
+                    3
+                } else {
+                    2
+                });
                 out.extend_from_slice(&c.statics.fingerprint.to_le_bytes());
                 put_uvarint(out, c.items.len() as u64);
                 for item in &c.items {
@@ -595,7 +603,7 @@ impl<'a> Reader<'a> {
             out.push(match self.byte()? {
                 0 => Dyn::Str(self.str()?.to_string()),
                 1 => Dyn::Node(self.rendered(statics, depth + 1)?),
-                2 => {
+                tag @ (2 | 3) => {
                     let s = statics.get(self.u64_le()?)?;
                     let ni = self.count()?;
                     let mut items = Vec::with_capacity(ni);
@@ -614,7 +622,9 @@ impl<'a> Reader<'a> {
                         }
                         items.push(Item::new(key, dyns));
                     }
-                    Dyn::Comp(Comprehension { statics: s, items })
+                    let mut c = Comprehension::new(s, items);
+                    c.statics_held = tag == 3 && c.items.is_empty();
+                    Dyn::Comp(c)
                 }
                 t => return Err(CodecError(format!("unknown dynamic tag {t}")).into()),
             });
@@ -932,13 +942,13 @@ mod tests {
         let r = Rendered {
             statics: Arc::clone(&root),
             dyns: vec![
-                Dyn::Comp(Comprehension {
-                    statics: Arc::clone(&item),
-                    items: vec![
+                Dyn::Comp(Comprehension::new(
+                    Arc::clone(&item),
+                    vec![
                         Item::new(Some("k1".into()), vec![Dyn::Str("a".into())]),
                         Item::new(None, vec![Dyn::Str("b".into())]),
                     ],
-                }),
+                )),
                 Dyn::Node(Rendered {
                     statics: Arc::clone(&leaf),
                     dyns: vec![Dyn::Str("x".into())],
@@ -956,6 +966,31 @@ mod tests {
         table.remove(&leaf.fingerprint);
         let e = decode(&bytes, &table).unwrap_err();
         assert!(e.0.contains("unknown statics"), "{e}");
+    }
+
+    #[test]
+    fn held_statics_of_empty_comprehensions_round_trip() {
+        let root = Statics::new(vec!["<ul>".into(), "</ul>".into(), "".into()], 1);
+        let item = Statics::new(vec!["<li>".into(), "</li>".into()], 2);
+        let mut held = Comprehension::new(Arc::clone(&item), Vec::new());
+        held.statics_held = true;
+        let r = Rendered {
+            statics: Arc::clone(&root),
+            dyns: vec![
+                Dyn::Comp(held),
+                Dyn::Comp(Comprehension::new(Arc::clone(&item), Vec::new())),
+            ],
+        };
+        let mut table = HashMap::new();
+        collect_statics(&r, &mut table);
+        let bytes = encode(&record(Value::Nil, Some(r))).unwrap();
+        let back = decode(&bytes, &table).unwrap().client.unwrap();
+        let flags: Vec<bool> = back
+            .dyns
+            .iter()
+            .map(|d| matches!(d, Dyn::Comp(c) if c.statics_held))
+            .collect();
+        assert_eq!(flags, [true, false]);
     }
 
     #[test]

@@ -345,10 +345,10 @@ impl<'t> State<'t> {
         })?;
         let result = match otherwise {
             Some(e) if !ran => self.build_nested(prog, e, dot, prev)?,
-            _ => Dyn::Comp(Comprehension {
-                statics: Arc::clone(&prog.blocks[shape.body].statics),
+            _ => Dyn::Comp(Comprehension::new(
+                Arc::clone(&prog.blocks[shape.body].statics),
                 items,
-            }),
+            )),
         };
         self.vars.truncate(mark0);
         Ok(result)

@@ -130,8 +130,16 @@ impl Program {
         wire::first_render(rendered)
     }
 
-    /// The diff taking a client from `old` to `new`.
+    /// The diff taking a client from `old` to `new`, for a caller that
+    /// keeps no client state (see [`wire::diff`]).
     pub fn diff(old: &Rendered, new: &Rendered) -> String {
         wire::diff(old, new)
+    }
+
+    /// The diff taking a client holding `held` to `new`; `held` becomes
+    /// what the client then holds (see [`wire::diff_into`]). `held` stays
+    /// a valid `prev` for [`Program::render_update`].
+    pub fn diff_into(held: &mut Rendered, new: Rendered) -> String {
+        wire::diff_into(held, new)
     }
 }

@@ -1163,8 +1163,8 @@ fn comp_mut(r: &mut Rendered, slot: usize) -> Option<&mut Comprehension> {
 /// The diff of a change-tracked render: `new` is the new tree with empty
 /// strings at the `skipped` root slots (kept from `tree`) and placeholder
 /// items for the items `reuse` took from `tree`. Replaces `*tree` with the
-/// completed new tree and returns the wire diff, byte for byte the one
-/// [`wire::diff`] gives for the full trees.
+/// completed new tree (as the client holds it) and returns the wire diff,
+/// byte for byte the one [`wire::diff_into`] gives for the full trees.
 pub fn diff_tracked(
     tree: &mut Rendered,
     mut new: Rendered,
@@ -1214,7 +1214,7 @@ pub fn diff_tracked(
             }
         }
     }
-    let out = wire::diff(tree, &new);
+    let out = wire::diff_held(tree, &mut new);
     for (i, d) in stash {
         new.dyns[i] = d;
     }

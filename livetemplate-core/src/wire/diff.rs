@@ -3,11 +3,18 @@
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 
-use super::encode::{Message, first_render};
+use std::sync::Arc;
+
+use super::encode::{Message, first_render, json_str_len};
 use super::json::{push_usize, write_index_key, write_name_key, write_str};
 use super::rendered::{Comprehension, Dyn, Item, Rendered, item_dyns_eq};
 
-/// The LiveView diff that takes a client holding `old` to `new`.
+/// The LiveView diff that takes a client holding `old` to `new`, for a
+/// caller that keeps no client state: `old` is taken as the client got it
+/// from [`first_render`] or from this function, so the diff is always
+/// correct but never uses what [`diff_into`] knows (a comprehension that was
+/// empty is sent whole with its statics; a node is never sent as plain
+/// HTML). A server that keeps the client's tree should use [`diff_into`].
 ///
 /// Unchanged values are omitted, so equal renders give `{}`. A nested node
 /// whose statics changed (a branch switch) is sent whole with its statics;
@@ -17,30 +24,98 @@ use super::rendered::{Comprehension, Dyn, Item, Rendered, item_dyns_eq};
 /// template gives keys, else by equal content, else by position. If the roots'
 /// statics differ the result is a full render.
 pub fn diff(old: &Rendered, new: &Rendered) -> String {
+    let mut new = new.clone();
+    diff_root(old, &mut new, Cx::STATELESS)
+}
+
+/// The LiveView diff that takes a client holding `held` to `new`, leaving
+/// in `held` exactly what the client holds afterwards.
+///
+/// `held` must be what the client holds: the tree of a first render
+/// ([`first_render`]; the client then holds every empty comprehension as
+/// `""`, which is what a rendered tree says) as left by earlier calls of
+/// this function. Beyond [`diff`], it
+/// * regrows a comprehension the client holds empty with its statics
+///   (emptied by a diff, [`Comprehension::statics_held`]) without resending
+///   them;
+/// * sends a node that must go whole (new statics: a branch switch, a slot
+///   that held a string) as its HTML when that string is smaller than the
+///   node's JSON and the `"p"` statics it would add, by at least the
+///   node's statics: `held` then has the string at that slot
+///   ([`Dyn::Str`]), so a later change there sends the value whole again,
+///   statics included, and the saving must pay for one such change (a
+///   large block whose values change later stays a node). Nodes of one
+///   statics sent as HTML in one message never cost more, together, than
+///   the `"p"` entry they avoid. Nodes inside comprehension items, and nodes
+///   containing comprehensions, are always sent as nodes (their items keep
+///   being diffed and reused, see
+///   [`crate::program::Program::render_update`]).
+///
+/// A held tree equals (`==`) the rendered tree except where nodes were sent
+/// as strings; [`crate::program::Program::render_update`] accepts it as the
+/// previous render (it reuses nothing below a string).
+pub fn diff_into(held: &mut Rendered, new: Rendered) -> String {
+    let mut new = new;
+    let out = diff_held(held, &mut new);
+    *held = new;
+    out
+}
+
+/// [`diff_into`] without the replacement: writes the diff from `held` to
+/// `new` and turns `new` into what the client then holds.
+pub(crate) fn diff_held(held: &Rendered, new: &mut Rendered) -> String {
+    diff_root(held, new, Cx::HELD)
+}
+
+/// How the old tree is read and the new one kept.
+#[derive(Clone, Copy)]
+struct Cx {
+    /// The old tree is exactly what the client holds (a held tree), and the
+    /// new one is turned into what it will hold.
+    held: bool,
+    /// Inside a comprehension item (nodes are not sent as strings there).
+    in_item: bool,
+}
+
+impl Cx {
+    const STATELESS: Cx = Cx {
+        held: false,
+        in_item: false,
+    };
+    const HELD: Cx = Cx {
+        held: true,
+        in_item: false,
+    };
+}
+
+fn diff_root(old: &Rendered, new: &mut Rendered, cx: Cx) -> String {
     if old.statics.fingerprint != new.statics.fingerprint {
+        if cx.held {
+            clear_held_flags(&mut new.dyns);
+        }
         return first_render(new);
     }
     let mut msg = Message::with_capacity(64);
     msg.out.push('{');
     let mut first = true;
-    diff_dyns(&mut msg, &mut first, &old.dyns, &new.dyns);
+    diff_dyns(&mut msg, &mut first, &old.dyns, &mut new.dyns, cx);
     msg.finish_root(first)
 }
 
 /// Writes the entries for every dynamic of `new` that differs from `old`.
 /// Returns whether anything was written.
-fn diff_dyns(msg: &mut Message, first: &mut bool, old: &[Dyn], new: &[Dyn]) -> bool {
+fn diff_dyns(msg: &mut Message, first: &mut bool, old: &[Dyn], new: &mut [Dyn], cx: Cx) -> bool {
     let mut wrote = false;
-    for (i, n) in new.iter().enumerate() {
+    for (i, n) in new.iter_mut().enumerate() {
         let Some(o) = old.get(i) else {
             write_index_key(&mut msg.out, first, i);
-            msg.write_dyn(n);
+            send_whole(msg, n, cx);
             wrote = true;
             continue;
         };
         // Most values are unchanged strings: settle them without writing
         // (and then taking back) the key.
-        if let (Dyn::Str(a), Dyn::Str(b)) = (o, n) {
+        if let (Dyn::Str(a), Dyn::Str(b)) = (o, &*n) {
             if !crate::bytes::str_eq(a, b) {
                 write_index_key(&mut msg.out, first, i);
                 write_str(&mut msg.out, b);
@@ -51,7 +126,7 @@ fn diff_dyns(msg: &mut Message, first: &mut bool, old: &[Dyn], new: &[Dyn]) -> b
         let mark = msg.out.len();
         let was_first = *first;
         write_index_key(&mut msg.out, first, i);
-        if diff_dyn(msg, o, n) {
+        if diff_dyn(msg, o, n, cx) {
             wrote = true;
         } else {
             msg.out.truncate(mark);
@@ -62,9 +137,10 @@ fn diff_dyns(msg: &mut Message, first: &mut bool, old: &[Dyn], new: &[Dyn]) -> b
 }
 
 /// Writes the change from `old` to `new` (the key is already written).
-/// Returns false, writing nothing, when they are equal.
-fn diff_dyn(msg: &mut Message, old: &Dyn, new: &Dyn) -> bool {
-    match (old, new) {
+/// Returns false, writing nothing, when they are equal. In a held diff,
+/// leaves in `new` what the client holds.
+fn diff_dyn(msg: &mut Message, old: &Dyn, new: &mut Dyn, cx: Cx) -> bool {
+    match (old, &mut *new) {
         (Dyn::Str(a), Dyn::Str(b)) => {
             if crate::bytes::str_eq(a, b) {
                 return false;
@@ -76,7 +152,7 @@ fn diff_dyn(msg: &mut Message, old: &Dyn, new: &Dyn) -> bool {
             let mark = msg.out.len();
             msg.out.push('{');
             let mut first = true;
-            if diff_dyns(msg, &mut first, &a.dyns, &b.dyns) {
+            if diff_dyns(msg, &mut first, &a.dyns, &mut b.dyns, cx) {
                 msg.out.push('}');
                 true
             } else {
@@ -84,19 +160,159 @@ fn diff_dyn(msg: &mut Message, old: &Dyn, new: &Dyn) -> bool {
                 false
             }
         }
-        // The client holds `""` for a comprehension first sent empty, so a
-        // comprehension that was empty is always sent whole.
-        (Dyn::Comp(a), Dyn::Comp(b))
-            if a.statics.fingerprint == b.statics.fingerprint && !a.items.is_empty() =>
-        {
-            diff_comprehension(msg, a, b)
+        // The client holds a string (maybe a node sent as its HTML): the
+        // same HTML needs nothing, and the client keeps its string.
+        (Dyn::Str(a), Dyn::Node(b)) if cx.held && b.to_html() == *a => {
+            *new = Dyn::Str(a.clone());
+            false
         }
-        (Dyn::Comp(a), Dyn::Comp(b)) if a.items.is_empty() && b.items.is_empty() => false,
+        // The client holds `""` for a comprehension sent empty.
+        (Dyn::Str(a), Dyn::Comp(b)) if a.is_empty() && b.items.is_empty() => {
+            b.statics_held = false;
+            false
+        }
+        (Dyn::Comp(a), Dyn::Comp(b))
+            if a.statics.fingerprint == b.statics.fingerprint
+                && (if cx.held {
+                    a.client_has_statics()
+                } else {
+                    !a.items.is_empty()
+                }) =>
+        {
+            b.statics_held = true;
+            diff_comprehension(msg, a, b, cx)
+        }
+        (Dyn::Comp(a), Dyn::Comp(b)) if a.items.is_empty() && b.items.is_empty() => {
+            // Both hold `""` (the statics, when the client had them, are
+            // the old ones: the fingerprint differs only after the case
+            // above, so the client holds a string or other statics).
+            b.statics_held = false;
+            false
+        }
         _ => {
-            msg.write_dyn(new);
+            send_whole(msg, new, cx);
             true
         }
     }
+}
+
+/// Writes `d` in full. In a held diff, clears the held flags of the empty
+/// comprehensions in it (they go as `""`) and sends a node as its HTML
+/// where that is smaller (see [`diff_into`]), leaving the string in `d`.
+fn send_whole(msg: &mut Message, d: &mut Dyn, cx: Cx) {
+    if !cx.held {
+        msg.write_dyn(d);
+        return;
+    }
+    clear_held_flags(std::slice::from_mut(d));
+    if let Dyn::Node(_) = d
+        && !cx.in_item
+    {
+        send_node(msg, d);
+    } else {
+        msg.write_dyn(d);
+    }
+}
+
+/// Writes the node `d` whole, its nested nodes and then itself as HTML
+/// when that is smaller by at least its statics (see below). Returns
+/// whether it contains a comprehension (then it is always sent as a node).
+fn send_node(msg: &mut Message, d: &mut Dyn) -> bool {
+    let Dyn::Node(node) = d else {
+        msg.write_dyn(d);
+        return matches!(d, Dyn::Comp(_));
+    };
+    let mark = msg.out.len();
+    let p_mark = msg.shared_len();
+    msg.out.push('{');
+    let mut first = true;
+    msg.write_statics_ref(&mut first, &node.statics);
+    let mut has_comp = false;
+    for (i, child) in node.dyns.iter_mut().enumerate() {
+        write_index_key(&mut msg.out, &mut first, i);
+        has_comp |= send_node(msg, child);
+    }
+    msg.out.push('}');
+    if has_comp {
+        return true;
+    }
+    // The cost of the node: its JSON and the "p" entries it adds. Nodes of
+    // one statics sent as HTML in this message owe the bytes they cost
+    // beyond their JSON: once those reach the "p" entry, the entry is
+    // cheaper than more HTML.
+    let json = msg.out.len() - mark;
+    let shared = msg.shared_bytes_from(p_mark);
+    let fp = node.statics.fingerprint;
+    let debt = if shared > 0 {
+        msg.flat_debt.get(&fp).copied().unwrap_or(0)
+    } else {
+        0
+    };
+    // A later change inside a node sent as HTML sends the HTML again: its
+    // statics once more. Only a saving that covers them is taken, so that
+    // one such change still costs no more than the node would have.
+    let statics = static_bytes(node);
+    if statics + debt >= json + shared {
+        return false;
+    }
+    let html = node.to_html();
+    let h = json_str_len(&html);
+    if h + debt + statics < json + shared {
+        msg.out.truncate(mark);
+        msg.truncate_shared(p_mark);
+        write_str(&mut msg.out, &html);
+        if shared > 0 && h > json {
+            *msg.flat_debt.entry(fp).or_insert(0) += h - json;
+        }
+        *d = Dyn::Str(html);
+    }
+    false
+}
+
+/// The bytes of the statics of `node` and its nested nodes, as JSON
+/// string content.
+fn static_bytes(node: &Rendered) -> usize {
+    let own: usize = node.statics.parts.iter().map(|p| json_str_len(p) - 2).sum();
+    own + node
+        .dyns
+        .iter()
+        .map(|d| match d {
+            Dyn::Node(n) => static_bytes(n),
+            _ => 0,
+        })
+        .sum::<usize>()
+}
+
+/// Clears [`Comprehension::statics_held`] in `dyns` (they are sent whole:
+/// the client will hold an empty comprehension as `""`).
+fn clear_held_flags(dyns: &mut [Dyn]) {
+    for d in dyns {
+        match d {
+            Dyn::Str(_) => {}
+            Dyn::Node(n) => clear_held_flags(&mut n.dyns),
+            Dyn::Comp(c) => {
+                c.statics_held = false;
+                for item in &mut c.items {
+                    if has_held_flags(&item.dyns) {
+                        clear_held_flags(item_dyns_mut(&mut item.dyns));
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn has_held_flags(dyns: &[Dyn]) -> bool {
+    dyns.iter().any(|d| match d {
+        Dyn::Str(_) => false,
+        Dyn::Node(n) => has_held_flags(&n.dyns),
+        Dyn::Comp(c) => c.statics_held || c.items.iter().any(|i| has_held_flags(&i.dyns)),
+    })
+}
+
+/// The item's dynamics, unshared first if another tree holds them too.
+fn item_dyns_mut(dyns: &mut Arc<[Dyn]>) -> &mut [Dyn] {
+    Arc::make_mut(dyns)
 }
 
 /// How a new item is found among the old ones.
@@ -110,21 +326,32 @@ enum Source {
     New,
 }
 
-fn diff_comprehension(msg: &mut Message, old: &Comprehension, new: &Comprehension) -> bool {
+fn diff_comprehension(
+    msg: &mut Message,
+    old: &Comprehension,
+    new: &mut Comprehension,
+    cx: Cx,
+) -> bool {
     let mark = msg.out.len();
     msg.out.push_str("{\"k\":{");
     let mut kf = true;
     let mut moved = false;
     let mut changed = old.items.len() != new.items.len();
     let sources = Matcher::new(old).sources(new);
-    for ((i, item), source) in new.items.iter().enumerate().zip(sources) {
-        // An item in place with equal dynamics sends nothing.
+    let item_cx = Cx {
+        in_item: true,
+        ..cx
+    };
+    for ((i, item), source) in new.items.iter_mut().enumerate().zip(sources) {
+        // An item in place with equal dynamics sends nothing; the client
+        // keeps what it holds (which may differ in held flags).
         if matches!(source, Source::At)
-            && old
-                .items
-                .get(i)
-                .is_some_and(|o| item_dyns_eq(&o.dyns, &item.dyns))
+            && let Some(o) = old.items.get(i)
+            && item_dyns_eq(&o.dyns, &item.dyns)
         {
+            if cx.held {
+                item.dyns = Arc::clone(&o.dyns);
+            }
             continue;
         }
         let entry_mark = msg.out.len();
@@ -135,7 +362,8 @@ fn diff_comprehension(msg: &mut Message, old: &Comprehension, new: &Comprehensio
                 let inner = msg.out.len();
                 msg.out.push('{');
                 let mut f = true;
-                if diff_dyns(msg, &mut f, &old.items[i].dyns, &item.dyns) {
+                let dyns = item_dyns_mut(&mut item.dyns);
+                if diff_dyns(msg, &mut f, &old.items[i].dyns, dyns, item_cx) {
                     msg.out.push('}');
                     true
                 } else {
@@ -150,16 +378,23 @@ fn diff_comprehension(msg: &mut Message, old: &Comprehension, new: &Comprehensio
                 push_usize(&mut msg.out, j);
                 msg.out.push_str(",{");
                 let mut f = true;
-                let same = std::sync::Arc::ptr_eq(&old.items[j].dyns, &item.dyns);
-                if !same && diff_dyns(msg, &mut f, &old.items[j].dyns, &item.dyns) {
+                let from = &old.items[j].dyns;
+                let same = Arc::ptr_eq(from, &item.dyns);
+                if !same && diff_dyns(msg, &mut f, from, item_dyns_mut(&mut item.dyns), item_cx) {
                     msg.out.push_str("}]");
                 } else {
                     msg.out.truncate(inner);
                     push_usize(&mut msg.out, j);
+                    if cx.held {
+                        item.dyns = Arc::clone(from);
+                    }
                 }
                 true
             }
             Source::New => {
+                if cx.held && has_held_flags(&item.dyns) {
+                    clear_held_flags(item_dyns_mut(&mut item.dyns));
+                }
                 msg.write_item(item);
                 true
             }

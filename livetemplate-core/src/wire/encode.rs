@@ -12,6 +12,10 @@ pub(super) struct Message {
     pub out: String,
     shared: Vec<Arc<Statics>>,
     index: HashMap<u64, usize>,
+    /// Per statics fingerprint: bytes that nodes of those statics sent as
+    /// plain HTML cost beyond their node JSON, in this message (see
+    /// `diff::send_node`).
+    pub flat_debt: HashMap<u64, usize>,
 }
 
 impl Message {
@@ -20,6 +24,36 @@ impl Message {
             out: String::with_capacity(n),
             shared: Vec::new(),
             index: HashMap::new(),
+            flat_debt: HashMap::new(),
+        }
+    }
+
+    /// How many statics this message shares in `"p"` so far.
+    pub fn shared_len(&self) -> usize {
+        self.shared.len()
+    }
+
+    /// The bytes the `"p"` entries from index `from` on add to the message
+    /// (with the `,"p":{}` around them when they are the first ones).
+    pub fn shared_bytes_from(&self, from: usize) -> usize {
+        if from >= self.shared.len() {
+            return 0;
+        }
+        let mut n = if from == 0 { 7 } else { 0 };
+        for (i, s) in self.shared.iter().enumerate().skip(from) {
+            // `,"i":[...]` (the first entry has no comma).
+            n += usize::from(i > 0) + itoa::Buffer::new().format(i).len() + 3;
+            n += 2 + s.parts.len().saturating_sub(1);
+            n += s.parts.iter().map(|p| json_str_len(p)).sum::<usize>();
+        }
+        n
+    }
+
+    /// Drops the shared statics from index `from` on (their references
+    /// were taken back).
+    pub fn truncate_shared(&mut self, from: usize) {
+        for s in self.shared.drain(from..) {
+            self.index.remove(&s.fingerprint);
         }
     }
 
@@ -102,6 +136,18 @@ impl Message {
         self.write_dyns(&mut first, &item.dyns);
         self.out.push('}');
     }
+}
+
+/// The length of `s` written as a JSON string literal by `write_str`.
+pub(super) fn json_str_len(s: &str) -> usize {
+    2 + s.len()
+        + s.bytes()
+            .map(|b| match b {
+                b'"' | b'\\' | b'\n' | b'\r' | b'\t' => 1,
+                0..0x20 => 5,
+                _ => 0,
+            })
+            .sum::<usize>()
 }
 
 fn write_statics_array(out: &mut String, s: &Statics) {

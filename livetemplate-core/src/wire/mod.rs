@@ -14,7 +14,8 @@ mod json;
 mod rendered;
 
 pub use client::{ClientError, ClientModel};
-pub use diff::diff;
+pub(crate) use diff::diff_held;
+pub use diff::{diff, diff_into};
 pub use encode::first_render;
 pub(crate) use rendered::same_context;
 pub use rendered::{Comprehension, Dyn, Item, ItemMemo, Rendered, Statics};

@@ -63,6 +63,32 @@ pub struct Comprehension {
     pub statics: Arc<Statics>,
     /// The items in order.
     pub items: Vec<Item>,
+    /// In a tree held for a client (see [`super::diff_into`]): whether the
+    /// client holds this comprehension's statics although it has no items
+    /// (it was emptied by a diff, `{"k":{"kc":0}}`), so that regrowing it
+    /// needs no statics. An empty comprehension sent whole is sent as `""`
+    /// and leaves this false. Meaningless for a comprehension with items
+    /// (the client always holds their statics) and in a tree that is not
+    /// held for a client; like [`Item::memo`], ignored by equality.
+    pub statics_held: bool,
+}
+
+impl Comprehension {
+    /// A comprehension of `items` over `statics` (as a render makes it:
+    /// [`Comprehension::statics_held`] false).
+    pub fn new(statics: Arc<Statics>, items: Vec<Item>) -> Comprehension {
+        Comprehension {
+            statics,
+            items,
+            statics_held: false,
+        }
+    }
+
+    /// Whether a client holding this comprehension holds its statics (it
+    /// has items, or was emptied by a diff).
+    pub(crate) fn client_has_statics(&self) -> bool {
+        self.statics_held || !self.items.is_empty()
+    }
 }
 
 /// One item of a comprehension.

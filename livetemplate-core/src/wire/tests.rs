@@ -88,10 +88,7 @@ fn dyns(shapes: &[Shape], rng: &mut Rng) -> Vec<Dyn> {
                         Item::new(key, dyns(&item.dyns, rng))
                     })
                     .collect();
-                Dyn::Comp(Comprehension {
-                    statics: Arc::clone(&item.statics),
-                    items,
-                })
+                Dyn::Comp(Comprehension::new(Arc::clone(&item.statics), items))
             }
         })
         .collect()
@@ -103,7 +100,26 @@ fn evolve(shape: &NodeShape, prev: &Rendered, rng: &mut Rng) -> Rendered {
         return instance(shape, rng);
     }
     let mut next = prev.clone();
-    for d in next.dyns.iter_mut() {
+    for (d, s) in next.dyns.iter_mut().zip(&shape.dyns) {
+        // Empty a comprehension, or regrow an empty one.
+        if rng.below(4) == 0
+            && let (Dyn::Comp(c), Shape::Comp { item, keyed }) = (&mut *d, s)
+        {
+            if c.items.is_empty() {
+                for _ in 0..1 + rng.below(3) {
+                    let key = keyed.then(|| format!("k{}", rng.below(8)));
+                    c.items.push(Item::new(key, dyns(&item.dyns, rng)));
+                }
+            } else {
+                c.items.clear();
+            }
+            continue;
+        }
+        // Switch a branch.
+        if rng.below(4) == 0 && matches!(s, Shape::Branch(_)) {
+            *d = dyns(std::slice::from_ref(s), rng).remove(0);
+            continue;
+        }
         if rng.below(3) == 0
             && let Dyn::Comp(c) = d
             && !c.items.is_empty()
@@ -131,19 +147,33 @@ fn check_sequence(seed: u64) -> Result<(), TestCaseError> {
     let mut salt = 0;
     let shape = node_shape(&mut rng, 3, &mut salt);
     let mut state = instance(&shape, &mut rng);
+    // One client driven by stateless diffs, one by held diffs.
     let mut client = ClientModel::new();
-    client
-        .apply_str(&first_render(&state))
-        .map_err(|e| TestCaseError::fail(e.to_string()))?;
+    let mut held_client = ClientModel::new();
+    let first = first_render(&state);
+    let fail = |e: ClientError, d: &str| TestCaseError::fail(format!("{e} in {d}"));
+    client.apply_str(&first).map_err(|e| fail(e, &first))?;
+    held_client.apply_str(&first).map_err(|e| fail(e, &first))?;
     prop_assert_eq!(client.html().unwrap(), state.to_html());
-    for _ in 0..6 {
+    let mut held = state.clone();
+    for _ in 0..8 {
         let next = evolve(&shape, &state, &mut rng);
         let d = diff(&state, &next);
-        client
-            .apply_str(&d)
-            .map_err(|e| TestCaseError::fail(format!("{e} in {d}")))?;
+        client.apply_str(&d).map_err(|e| fail(e, &d))?;
         prop_assert_eq!(client.html().unwrap(), next.to_html(), "diff {}", d);
         prop_assert_eq!(diff(&next, &next), "{}");
+        let hd = diff_into(&mut held, next.clone());
+        held_client.apply_str(&hd).map_err(|e| fail(e, &hd))?;
+        prop_assert_eq!(
+            held_client.html().unwrap(),
+            next.to_html(),
+            "held diff {}",
+            hd
+        );
+        prop_assert_eq!(held.to_html(), next.to_html());
+        // Self-diffs, against the held tree and against the same render.
+        prop_assert_eq!(diff_into(&mut held.clone(), held.clone()), "{}");
+        prop_assert_eq!(diff_into(&mut held, next.clone()), "{}");
         state = next;
     }
     Ok(())
@@ -169,10 +199,7 @@ fn list(items: &[&str], statics: &Arc<Statics>) -> Rendered {
     let items = items.iter().map(|x| Item::new(None, vec![s(x)])).collect();
     Rendered {
         statics: root,
-        dyns: vec![Dyn::Comp(Comprehension {
-            statics: Arc::clone(statics),
-            items,
-        })],
+        dyns: vec![Dyn::Comp(Comprehension::new(Arc::clone(statics), items))],
     }
 }
 
@@ -247,13 +274,13 @@ fn keyed_items_move_by_key() {
     let li = st(&["<li data-key=\"", "\">", "</li>"], 2);
     let mk = |items: &[(&str, &str)]| Rendered {
         statics: Arc::clone(&root),
-        dyns: vec![Dyn::Comp(Comprehension {
-            statics: Arc::clone(&li),
-            items: items
+        dyns: vec![Dyn::Comp(Comprehension::new(
+            Arc::clone(&li),
+            items
                 .iter()
                 .map(|(k, v)| Item::new(Some(k.to_string()), vec![s(k), s(v)]))
                 .collect(),
-        })],
+        ))],
     };
     let d = diff(
         &mk(&[("1", "a"), ("2", "b")]),
@@ -298,4 +325,269 @@ fn shared_statics_are_numbered_afresh_in_every_message() {
     c.apply_str(r#"{"0":{"k":{"1":{"0":{"s":0,"0":"b"}},"kc":2}},"p":{"0":["<b>","</b>"]}}"#)
         .unwrap();
     assert_eq!(c.html().unwrap(), "<ul><li>a</li><li><b>b</b></li></ul>");
+}
+
+#[test]
+fn client_model_keeps_the_statics_of_an_emptied_comprehension() {
+    // The real client (phoenix_live_view 1.2.12) renders this sequence as
+    // "<ul><li>a</li></ul>", "<ul></ul>", "<ul><li>b</li><li>c</li></ul>".
+    let mut c = ClientModel::new();
+    c.apply_str(r#"{"0":{"s":["<li>","</li>"],"k":{"0":{"0":"a"},"kc":1}},"s":["<ul>","</ul>"]}"#)
+        .unwrap();
+    c.apply_str(r#"{"0":{"k":{"kc":0}}}"#).unwrap();
+    assert_eq!(c.html().unwrap(), "<ul></ul>");
+    c.apply_str(r#"{"0":{"k":{"0":{"0":"b"},"1":{"0":"c"},"kc":2}}}"#)
+        .unwrap();
+    assert_eq!(c.html().unwrap(), "<ul><li>b</li><li>c</li></ul>");
+}
+
+#[test]
+fn client_model_replaces_a_node_by_a_string_and_rejects_diffs_into_it() {
+    let mut c = ClientModel::new();
+    c.apply_str(r#"{"s":["<p>","</p>"],"0":{"s":["<b>","</b>"],"0":"x"}}"#)
+        .unwrap();
+    c.apply_str(r#"{"0":"<i>y</i>"}"#).unwrap();
+    assert_eq!(c.html().unwrap(), "<p><i>y</i></p>");
+    // A diff into the string (no statics) cannot render.
+    assert!(c.clone().apply_str(r#"{"0":{"0":"z"}}"#).is_err());
+    c.apply_str(r#"{"0":{"s":["<b>","</b>"],"0":"z"}}"#)
+        .unwrap();
+    assert_eq!(c.html().unwrap(), "<p><b>z</b></p>");
+}
+
+/// Applies `first` and then `diffs` through [`diff_into`], checking the
+/// client model after each; returns the wire messages.
+fn held_sequence(states: &[Rendered]) -> Vec<String> {
+    let mut client = ClientModel::new();
+    let first = first_render(&states[0]);
+    client.apply_str(&first).unwrap();
+    let mut out = vec![first];
+    let mut held = states[0].clone();
+    for s in &states[1..] {
+        let d = diff_into(&mut held, s.clone());
+        client.apply_str(&d).unwrap();
+        assert_eq!(client.html().unwrap(), s.to_html(), "after {d}");
+        assert_eq!(held.to_html(), s.to_html());
+        out.push(d);
+    }
+    out
+}
+
+#[test]
+fn an_emptied_comprehension_regrows_without_statics() {
+    let li = st(&["<li>", "</li>"], 2);
+    let states = [
+        list(&["a"], &li),
+        list(&[], &li),
+        list(&["b", "c"], &li),
+        list(&[], &li),
+        list(&[], &li),
+        list(&["d"], &li),
+    ];
+    assert_eq!(
+        held_sequence(&states)[1..],
+        [
+            r#"{"0":{"k":{"kc":0}}}"#,
+            r#"{"0":{"k":{"0":{"0":"b"},"1":{"0":"c"},"kc":2}}}"#,
+            r#"{"0":{"k":{"kc":0}}}"#,
+            "{}",
+            r#"{"0":{"k":{"0":{"0":"d"},"kc":1}}}"#,
+        ]
+    );
+    // Without the held state, the statics are sent again.
+    assert_eq!(
+        diff(&states[1], &states[2]),
+        r#"{"0":{"s":0,"k":{"0":{"0":"b"},"1":{"0":"c"},"kc":2}},"p":{"0":["<li>","</li>"]}}"#
+    );
+}
+
+#[test]
+fn a_comprehension_first_sent_empty_gets_its_statics_when_it_grows() {
+    let li = st(&["<li>", "</li>"], 2);
+    let states = [list(&[], &li), list(&[], &li), list(&["a"], &li)];
+    assert_eq!(
+        held_sequence(&states),
+        [
+            r#"{"s":["<ul>","</ul>"],"0":""}"#,
+            "{}",
+            r#"{"0":{"s":0,"k":{"0":{"0":"a"},"kc":1}},"p":{"0":["<li>","</li>"]}}"#,
+        ]
+    );
+}
+
+#[test]
+fn a_nested_comprehension_emptied_inside_an_item_regrows_without_statics() {
+    let root = st(&["<ul>", "</ul>"], 1);
+    let li = st(&["<li>", "</li>"], 2);
+    let tag = st(&["<b>", "</b>"], 3);
+    let mk = |tags: &[&str]| Rendered {
+        statics: Arc::clone(&root),
+        dyns: vec![Dyn::Comp(Comprehension::new(
+            Arc::clone(&li),
+            vec![Item::new(
+                None,
+                vec![Dyn::Comp(Comprehension::new(
+                    Arc::clone(&tag),
+                    tags.iter().map(|t| Item::new(None, vec![s(t)])).collect(),
+                ))],
+            )],
+        ))],
+    };
+    let states = [mk(&["x"]), mk(&[]), mk(&[]), mk(&["y"])];
+    assert_eq!(
+        held_sequence(&states)[1..],
+        [
+            r#"{"0":{"k":{"0":{"0":{"k":{"kc":0}}},"kc":1}}}"#,
+            "{}",
+            r#"{"0":{"k":{"0":{"0":{"k":{"0":{"0":"y"},"kc":1}}},"kc":1}}}"#,
+        ]
+    );
+}
+
+#[test]
+fn a_node_sent_whole_goes_as_html_when_smaller() {
+    let root = st(&["<div>", "</div>"], 1);
+    let on = st(&["<b>", "</b>"], 2);
+    let off = st(&["<i>", "</i>"], 3);
+    let mk = |b: &Arc<Statics>, v: &str| Rendered {
+        statics: Arc::clone(&root),
+        dyns: vec![Dyn::Node(Rendered {
+            statics: Arc::clone(b),
+            dyns: vec![s(v)],
+        })],
+    };
+    let states = [
+        mk(&on, "x"),
+        mk(&off, "x"),
+        mk(&off, "x"),
+        mk(&off, "y"),
+        mk(&on, "y"),
+    ];
+    assert_eq!(
+        held_sequence(&states)[1..],
+        [
+            // Instead of {"0":{"s":0,"0":"x"},"p":{"0":["<i>","</i>"]}}.
+            r#"{"0":"<i>x</i>"}"#,
+            // Same HTML: nothing, the client keeps its string.
+            "{}",
+            // The client holds a string: the whole value again.
+            r#"{"0":"<i>y</i>"}"#,
+            r#"{"0":"<b>y</b>"}"#,
+        ]
+    );
+}
+
+#[test]
+fn a_node_with_long_statics_goes_as_a_node() {
+    // A later change inside it would send the long statics again: the few
+    // bytes its HTML saves now do not pay for that.
+    let root = st(&["<div>", "", "</div>"], 1);
+    let long = "<span class=\"badge badge-warning text-uppercase\">";
+    let badge = st(&[long, "</span>"], 2);
+    let mk = |v: Option<&str>| Rendered {
+        statics: Arc::clone(&root),
+        dyns: vec![
+            match v {
+                Some(v) => Dyn::Node(Rendered {
+                    statics: Arc::clone(&badge),
+                    dyns: vec![s(v)],
+                }),
+                None => s(""),
+            },
+            s("-"),
+        ],
+    };
+    let d = held_sequence(&[mk(None), mk(Some("x")), mk(Some("y"))]);
+    assert_eq!(
+        d[1..],
+        [
+            r#"{"0":{"s":0,"0":"x"},"p":{"0":["<span class=\"badge badge-warning text-uppercase\">","</span>"]}}"#,
+            r#"{"0":{"0":"y"}}"#,
+        ]
+    );
+}
+
+#[test]
+fn nodes_of_one_statics_in_one_message_share_their_p_entry() {
+    // Five `<em class="note">{{.}}</em>` nodes: alone, one goes as HTML
+    // (cheaper than node + "p" entry); but each HTML copy costs more than
+    // a node once the entry is sent, so the others go as nodes sharing it.
+    let root = st(&["<div>", "", "", "", "", "</div>"], 4);
+    let note = st(&["<em class=\"note\">", "</em>"], 5);
+    let mk = |on: bool| Rendered {
+        statics: Arc::clone(&root),
+        dyns: (0..5)
+            .map(|i| {
+                if on {
+                    Dyn::Node(Rendered {
+                        statics: Arc::clone(&note),
+                        dyns: vec![s(&i.to_string())],
+                    })
+                } else {
+                    s("")
+                }
+            })
+            .collect(),
+    };
+    let d = held_sequence(&[mk(false), mk(true)]);
+    assert_eq!(
+        d[1],
+        r#"{"0":"<em class=\"note\">0</em>","1":{"s":0,"0":"1"},"2":{"s":0,"0":"2"},"3":{"s":0,"0":"3"},"4":{"s":0,"0":"4"},"p":{"0":["<em class=\"note\">","</em>"]}}"#
+    );
+    // At most the "p" entry more than sending every one as a node.
+    let stateless = diff(&mk(false), &mk(true));
+    let p_entry = r#""0":["<em class=\"note\">","</em>"]"#;
+    assert!(d[1].len() < stateless.len() + p_entry.len());
+    // One alone goes as HTML.
+    let one = |on: bool| Rendered {
+        statics: Arc::clone(&root),
+        dyns: (0..5)
+            .map(|i| match (on, i) {
+                (true, 0) => Dyn::Node(Rendered {
+                    statics: Arc::clone(&note),
+                    dyns: vec![s("0")],
+                }),
+                _ => s(""),
+            })
+            .collect(),
+    };
+    assert_eq!(
+        held_sequence(&[one(false), one(true)])[1],
+        r#"{"0":"<em class=\"note\">0</em>"}"#
+    );
+}
+
+#[test]
+fn a_node_with_empty_statics_goes_as_its_value() {
+    // `{{if .Note}}{{.Note}}{{end}}`: the node is just its value.
+    let root = st(&["<p>", "</p>"], 1);
+    let bare = st(&["", ""], 2);
+    let mk = |v: Option<&str>| Rendered {
+        statics: Arc::clone(&root),
+        dyns: vec![match v {
+            Some(v) => Dyn::Node(Rendered {
+                statics: Arc::clone(&bare),
+                dyns: vec![s(v)],
+            }),
+            None => s(""),
+        }],
+    };
+    let d = held_sequence(&[mk(None), mk(Some("&#34;Needs review&#34;")), mk(None)]);
+    assert_eq!(d[1..], [r#"{"0":"&#34;Needs review&#34;"}"#, r#"{"0":""}"#]);
+}
+
+#[test]
+fn a_node_containing_a_comprehension_is_sent_as_a_node() {
+    let root = st(&["<div>", "</div>"], 1);
+    let li = st(&["<li>", "</li>"], 2);
+    let mk = |on: bool| Rendered {
+        statics: Arc::clone(&root),
+        dyns: vec![if on {
+            Dyn::Node(list(&["a"], &li))
+        } else {
+            s("")
+        }],
+    };
+    let d = held_sequence(&[mk(false), mk(true)]);
+    assert!(d[1].contains(r#""k""#), "{}", d[1]);
 }
