@@ -14,952 +14,1318 @@ use livetemplate::{GoValue, LiveTemplate};
 mod cextra_native_000 {
     #![allow(non_snake_case, dead_code, unused_imports, clippy::all)]
     use super::*;
-#[derive(GoValue, Clone, PartialEq, Debug)]
-pub struct S1 {
-    #[go(name = "V")]
-    pub v: String,
-}
+    #[derive(GoValue, Clone, PartialEq, Debug)]
+    pub struct S1 {
+        #[go(name = "V")]
+        pub v: String,
+    }
 
-#[derive(LiveTemplate, Clone, PartialEq, Debug)]
-#[template(source = "{{and .I .S}} {{and .Z .S}} {{or .E .L}} {{or .E .Z}} {{and .T .N .I}}")]
-pub struct Root {
-    #[go(name = "I")]
-    pub i: i64,
-    #[go(name = "Z")]
-    pub z: i64,
-    #[go(name = "U")]
-    pub u: u64,
-    #[go(name = "F")]
-    pub f: f64,
-    #[go(name = "S")]
-    pub s: String,
-    #[go(name = "E")]
-    pub e: String,
-    #[go(name = "T")]
-    pub t: bool,
-    #[go(name = "N")]
-    pub n: bool,
-    #[go(name = "L")]
-    pub l: Vec<String>,
-    #[go(name = "LE")]
-    pub le: Vec<i64>,
-    #[go(name = "M")]
-    pub m: BTreeMap<String, i64>,
-    #[go(name = "P")]
-    pub p: Option<S1>,
-    #[go(name = "NP")]
-    pub np: Option<i64>,
-    #[go(name = "H")]
-    pub h: Html,
-    #[go(name = "R")]
-    pub r: Vec<i64>,
-}
+    #[derive(LiveTemplate, Clone, PartialEq, Debug)]
+    #[template(source = "{{and .I .S}} {{and .Z .S}} {{or .E .L}} {{or .E .Z}} {{and .T .N .I}}")]
+    pub struct Root {
+        #[go(name = "I")]
+        pub i: i64,
+        #[go(name = "Z")]
+        pub z: i64,
+        #[go(name = "U")]
+        pub u: u64,
+        #[go(name = "F")]
+        pub f: f64,
+        #[go(name = "S")]
+        pub s: String,
+        #[go(name = "E")]
+        pub e: String,
+        #[go(name = "T")]
+        pub t: bool,
+        #[go(name = "N")]
+        pub n: bool,
+        #[go(name = "L")]
+        pub l: Vec<String>,
+        #[go(name = "LE")]
+        pub le: Vec<i64>,
+        #[go(name = "M")]
+        pub m: BTreeMap<String, i64>,
+        #[go(name = "P")]
+        pub p: Option<S1>,
+        #[go(name = "NP")]
+        pub np: Option<i64>,
+        #[go(name = "H")]
+        pub h: Html,
+        #[go(name = "R")]
+        pub r: Vec<i64>,
+    }
 
-#[test]
-fn agrees_with_go() {
-    let data = Root { i: 17i64, z: 0i64, u: 3u64, f: 2.675f64, s: "a<b".to_string(), e: "".to_string(), t: true, n: false, l: vec!["x".to_string(), "y".to_string(), "z".to_string()], le: Vec::new(), m: BTreeMap::from([("a".to_string(), 1i64), ("b".to_string(), 2i64)]), p: Some(S1 { v: "v".to_string() }), np: None, h: Html::new("<i>h</i>"), r: vec![1i64, 2i64, 0i64, 4i64] };
-    assert_eq!(data.render().unwrap(), "a&lt;b 0 [x y z] 0 false");
-    assert_eq!(data.render_tree().unwrap().to_html(), "a&lt;b 0 [x y z] 0 false");
-}
+    #[test]
+    fn agrees_with_go() {
+        let data = Root {
+            i: 17i64,
+            z: 0i64,
+            u: 3u64,
+            f: 2.675f64,
+            s: "a<b".to_string(),
+            e: "".to_string(),
+            t: true,
+            n: false,
+            l: vec!["x".to_string(), "y".to_string(), "z".to_string()],
+            le: Vec::new(),
+            m: BTreeMap::from([("a".to_string(), 1i64), ("b".to_string(), 2i64)]),
+            p: Some(S1 { v: "v".to_string() }),
+            np: None,
+            h: Html::new("<i>h</i>"),
+            r: vec![1i64, 2i64, 0i64, 4i64],
+        };
+        assert_eq!(data.render().unwrap(), "a&lt;b 0 [x y z] 0 false");
+        assert_eq!(
+            data.render_tree().unwrap().to_html(),
+            "a&lt;b 0 [x y z] 0 false"
+        );
+    }
 }
 
 /// extra:native#001: `typed native forms: and/or/not on pointers, safe content, empty collections`
 mod cextra_native_001 {
     #![allow(non_snake_case, dead_code, unused_imports, clippy::all)]
     use super::*;
-#[derive(GoValue, Clone, PartialEq, Debug)]
-pub struct S1 {
-    #[go(name = "V")]
-    pub v: String,
-}
+    #[derive(GoValue, Clone, PartialEq, Debug)]
+    pub struct S1 {
+        #[go(name = "V")]
+        pub v: String,
+    }
 
-#[derive(LiveTemplate, Clone, PartialEq, Debug)]
-#[template(source = "{{or .NP .H}} {{and .P .I}} {{not .NP}} {{not .P}} {{not .LE}} {{not .M}} {{or .LE .M}}")]
-pub struct Root {
-    #[go(name = "I")]
-    pub i: i64,
-    #[go(name = "Z")]
-    pub z: i64,
-    #[go(name = "U")]
-    pub u: u64,
-    #[go(name = "F")]
-    pub f: f64,
-    #[go(name = "S")]
-    pub s: String,
-    #[go(name = "E")]
-    pub e: String,
-    #[go(name = "T")]
-    pub t: bool,
-    #[go(name = "N")]
-    pub n: bool,
-    #[go(name = "L")]
-    pub l: Vec<String>,
-    #[go(name = "LE")]
-    pub le: Vec<i64>,
-    #[go(name = "M")]
-    pub m: BTreeMap<String, i64>,
-    #[go(name = "P")]
-    pub p: Option<S1>,
-    #[go(name = "NP")]
-    pub np: Option<i64>,
-    #[go(name = "H")]
-    pub h: Html,
-    #[go(name = "R")]
-    pub r: Vec<i64>,
-}
+    #[derive(LiveTemplate, Clone, PartialEq, Debug)]
+    #[template(
+        source = "{{or .NP .H}} {{and .P .I}} {{not .NP}} {{not .P}} {{not .LE}} {{not .M}} {{or .LE .M}}"
+    )]
+    pub struct Root {
+        #[go(name = "I")]
+        pub i: i64,
+        #[go(name = "Z")]
+        pub z: i64,
+        #[go(name = "U")]
+        pub u: u64,
+        #[go(name = "F")]
+        pub f: f64,
+        #[go(name = "S")]
+        pub s: String,
+        #[go(name = "E")]
+        pub e: String,
+        #[go(name = "T")]
+        pub t: bool,
+        #[go(name = "N")]
+        pub n: bool,
+        #[go(name = "L")]
+        pub l: Vec<String>,
+        #[go(name = "LE")]
+        pub le: Vec<i64>,
+        #[go(name = "M")]
+        pub m: BTreeMap<String, i64>,
+        #[go(name = "P")]
+        pub p: Option<S1>,
+        #[go(name = "NP")]
+        pub np: Option<i64>,
+        #[go(name = "H")]
+        pub h: Html,
+        #[go(name = "R")]
+        pub r: Vec<i64>,
+    }
 
-#[test]
-fn agrees_with_go() {
-    let data = Root { i: 17i64, z: 0i64, u: 3u64, f: 2.675f64, s: "a<b".to_string(), e: "".to_string(), t: true, n: false, l: vec!["x".to_string(), "y".to_string(), "z".to_string()], le: Vec::new(), m: BTreeMap::from([("a".to_string(), 1i64), ("b".to_string(), 2i64)]), p: Some(S1 { v: "v".to_string() }), np: None, h: Html::new("<i>h</i>"), r: vec![1i64, 2i64, 0i64, 4i64] };
-    assert_eq!(data.render().unwrap(), "<i>h</i> 17 true false true false map[a:1 b:2]");
-    assert_eq!(data.render_tree().unwrap().to_html(), "<i>h</i> 17 true false true false map[a:1 b:2]");
-}
+    #[test]
+    fn agrees_with_go() {
+        let data = Root {
+            i: 17i64,
+            z: 0i64,
+            u: 3u64,
+            f: 2.675f64,
+            s: "a<b".to_string(),
+            e: "".to_string(),
+            t: true,
+            n: false,
+            l: vec!["x".to_string(), "y".to_string(), "z".to_string()],
+            le: Vec::new(),
+            m: BTreeMap::from([("a".to_string(), 1i64), ("b".to_string(), 2i64)]),
+            p: Some(S1 { v: "v".to_string() }),
+            np: None,
+            h: Html::new("<i>h</i>"),
+            r: vec![1i64, 2i64, 0i64, 4i64],
+        };
+        assert_eq!(
+            data.render().unwrap(),
+            "<i>h</i> 17 true false true false map[a:1 b:2]"
+        );
+        assert_eq!(
+            data.render_tree().unwrap().to_html(),
+            "<i>h</i> 17 true false true false map[a:1 b:2]"
+        );
+    }
 }
 
 /// extra:native#002: `typed native forms: and/or in conditions`
 mod cextra_native_002 {
     #![allow(non_snake_case, dead_code, unused_imports, clippy::all)]
     use super::*;
-#[derive(GoValue, Clone, PartialEq, Debug)]
-pub struct S1 {
-    #[go(name = "V")]
-    pub v: String,
-}
+    #[derive(GoValue, Clone, PartialEq, Debug)]
+    pub struct S1 {
+        #[go(name = "V")]
+        pub v: String,
+    }
 
-#[derive(LiveTemplate, Clone, PartialEq, Debug)]
-#[template(source = "{{if and .P .P.V}}{{.P.V}}{{end}}{{if or .N .NP}}no{{else}}none{{end}}{{if and .T (not .N) .L}}all{{end}}")]
-pub struct Root {
-    #[go(name = "I")]
-    pub i: i64,
-    #[go(name = "Z")]
-    pub z: i64,
-    #[go(name = "U")]
-    pub u: u64,
-    #[go(name = "F")]
-    pub f: f64,
-    #[go(name = "S")]
-    pub s: String,
-    #[go(name = "E")]
-    pub e: String,
-    #[go(name = "T")]
-    pub t: bool,
-    #[go(name = "N")]
-    pub n: bool,
-    #[go(name = "L")]
-    pub l: Vec<String>,
-    #[go(name = "LE")]
-    pub le: Vec<i64>,
-    #[go(name = "M")]
-    pub m: BTreeMap<String, i64>,
-    #[go(name = "P")]
-    pub p: Option<S1>,
-    #[go(name = "NP")]
-    pub np: Option<i64>,
-    #[go(name = "H")]
-    pub h: Html,
-    #[go(name = "R")]
-    pub r: Vec<i64>,
-}
+    #[derive(LiveTemplate, Clone, PartialEq, Debug)]
+    #[template(
+        source = "{{if and .P .P.V}}{{.P.V}}{{end}}{{if or .N .NP}}no{{else}}none{{end}}{{if and .T (not .N) .L}}all{{end}}"
+    )]
+    pub struct Root {
+        #[go(name = "I")]
+        pub i: i64,
+        #[go(name = "Z")]
+        pub z: i64,
+        #[go(name = "U")]
+        pub u: u64,
+        #[go(name = "F")]
+        pub f: f64,
+        #[go(name = "S")]
+        pub s: String,
+        #[go(name = "E")]
+        pub e: String,
+        #[go(name = "T")]
+        pub t: bool,
+        #[go(name = "N")]
+        pub n: bool,
+        #[go(name = "L")]
+        pub l: Vec<String>,
+        #[go(name = "LE")]
+        pub le: Vec<i64>,
+        #[go(name = "M")]
+        pub m: BTreeMap<String, i64>,
+        #[go(name = "P")]
+        pub p: Option<S1>,
+        #[go(name = "NP")]
+        pub np: Option<i64>,
+        #[go(name = "H")]
+        pub h: Html,
+        #[go(name = "R")]
+        pub r: Vec<i64>,
+    }
 
-#[test]
-fn agrees_with_go() {
-    let data = Root { i: 17i64, z: 0i64, u: 3u64, f: 2.675f64, s: "a<b".to_string(), e: "".to_string(), t: true, n: false, l: vec!["x".to_string(), "y".to_string(), "z".to_string()], le: Vec::new(), m: BTreeMap::from([("a".to_string(), 1i64), ("b".to_string(), 2i64)]), p: Some(S1 { v: "v".to_string() }), np: None, h: Html::new("<i>h</i>"), r: vec![1i64, 2i64, 0i64, 4i64] };
-    assert_eq!(data.render().unwrap(), "vnoneall");
-    assert_eq!(data.render_tree().unwrap().to_html(), "vnoneall");
-}
+    #[test]
+    fn agrees_with_go() {
+        let data = Root {
+            i: 17i64,
+            z: 0i64,
+            u: 3u64,
+            f: 2.675f64,
+            s: "a<b".to_string(),
+            e: "".to_string(),
+            t: true,
+            n: false,
+            l: vec!["x".to_string(), "y".to_string(), "z".to_string()],
+            le: Vec::new(),
+            m: BTreeMap::from([("a".to_string(), 1i64), ("b".to_string(), 2i64)]),
+            p: Some(S1 { v: "v".to_string() }),
+            np: None,
+            h: Html::new("<i>h</i>"),
+            r: vec![1i64, 2i64, 0i64, 4i64],
+        };
+        assert_eq!(data.render().unwrap(), "vnoneall");
+        assert_eq!(data.render_tree().unwrap().to_html(), "vnoneall");
+    }
 }
 
 /// extra:native#003: `typed native forms: printf simple verbs`
 mod cextra_native_003 {
     #![allow(non_snake_case, dead_code, unused_imports, clippy::all)]
     use super::*;
-#[derive(GoValue, Clone, PartialEq, Debug)]
-pub struct S1 {
-    #[go(name = "V")]
-    pub v: String,
-}
+    #[derive(GoValue, Clone, PartialEq, Debug)]
+    pub struct S1 {
+        #[go(name = "V")]
+        pub v: String,
+    }
 
-#[derive(LiveTemplate, Clone, PartialEq, Debug)]
-#[template(source = "{{printf \"%d|%s|%v|%q|%.2f|%f\" .I .S .L .S .F .F}}")]
-pub struct Root {
-    #[go(name = "I")]
-    pub i: i64,
-    #[go(name = "Z")]
-    pub z: i64,
-    #[go(name = "U")]
-    pub u: u64,
-    #[go(name = "F")]
-    pub f: f64,
-    #[go(name = "S")]
-    pub s: String,
-    #[go(name = "E")]
-    pub e: String,
-    #[go(name = "T")]
-    pub t: bool,
-    #[go(name = "N")]
-    pub n: bool,
-    #[go(name = "L")]
-    pub l: Vec<String>,
-    #[go(name = "LE")]
-    pub le: Vec<i64>,
-    #[go(name = "M")]
-    pub m: BTreeMap<String, i64>,
-    #[go(name = "P")]
-    pub p: Option<S1>,
-    #[go(name = "NP")]
-    pub np: Option<i64>,
-    #[go(name = "H")]
-    pub h: Html,
-    #[go(name = "R")]
-    pub r: Vec<i64>,
-}
+    #[derive(LiveTemplate, Clone, PartialEq, Debug)]
+    #[template(source = "{{printf \"%d|%s|%v|%q|%.2f|%f\" .I .S .L .S .F .F}}")]
+    pub struct Root {
+        #[go(name = "I")]
+        pub i: i64,
+        #[go(name = "Z")]
+        pub z: i64,
+        #[go(name = "U")]
+        pub u: u64,
+        #[go(name = "F")]
+        pub f: f64,
+        #[go(name = "S")]
+        pub s: String,
+        #[go(name = "E")]
+        pub e: String,
+        #[go(name = "T")]
+        pub t: bool,
+        #[go(name = "N")]
+        pub n: bool,
+        #[go(name = "L")]
+        pub l: Vec<String>,
+        #[go(name = "LE")]
+        pub le: Vec<i64>,
+        #[go(name = "M")]
+        pub m: BTreeMap<String, i64>,
+        #[go(name = "P")]
+        pub p: Option<S1>,
+        #[go(name = "NP")]
+        pub np: Option<i64>,
+        #[go(name = "H")]
+        pub h: Html,
+        #[go(name = "R")]
+        pub r: Vec<i64>,
+    }
 
-#[test]
-fn agrees_with_go() {
-    let data = Root { i: 17i64, z: 0i64, u: 3u64, f: 2.675f64, s: "a<b".to_string(), e: "".to_string(), t: true, n: false, l: vec!["x".to_string(), "y".to_string(), "z".to_string()], le: Vec::new(), m: BTreeMap::from([("a".to_string(), 1i64), ("b".to_string(), 2i64)]), p: Some(S1 { v: "v".to_string() }), np: None, h: Html::new("<i>h</i>"), r: vec![1i64, 2i64, 0i64, 4i64] };
-    assert_eq!(data.render().unwrap(), "17|a&lt;b|[x y z]|&#34;a&lt;b&#34;|2.67|2.675000");
-    assert_eq!(data.render_tree().unwrap().to_html(), "17|a&lt;b|[x y z]|&#34;a&lt;b&#34;|2.67|2.675000");
-}
+    #[test]
+    fn agrees_with_go() {
+        let data = Root {
+            i: 17i64,
+            z: 0i64,
+            u: 3u64,
+            f: 2.675f64,
+            s: "a<b".to_string(),
+            e: "".to_string(),
+            t: true,
+            n: false,
+            l: vec!["x".to_string(), "y".to_string(), "z".to_string()],
+            le: Vec::new(),
+            m: BTreeMap::from([("a".to_string(), 1i64), ("b".to_string(), 2i64)]),
+            p: Some(S1 { v: "v".to_string() }),
+            np: None,
+            h: Html::new("<i>h</i>"),
+            r: vec![1i64, 2i64, 0i64, 4i64],
+        };
+        assert_eq!(
+            data.render().unwrap(),
+            "17|a&lt;b|[x y z]|&#34;a&lt;b&#34;|2.67|2.675000"
+        );
+        assert_eq!(
+            data.render_tree().unwrap().to_html(),
+            "17|a&lt;b|[x y z]|&#34;a&lt;b&#34;|2.67|2.675000"
+        );
+    }
 }
 
 /// extra:native#004: `typed native forms: printf verbs on the wrong types`
 mod cextra_native_004 {
     #![allow(non_snake_case, dead_code, unused_imports, clippy::all)]
     use super::*;
-#[derive(GoValue, Clone, PartialEq, Debug)]
-pub struct S1 {
-    #[go(name = "V")]
-    pub v: String,
-}
+    #[derive(GoValue, Clone, PartialEq, Debug)]
+    pub struct S1 {
+        #[go(name = "V")]
+        pub v: String,
+    }
 
-#[derive(LiveTemplate, Clone, PartialEq, Debug)]
-#[template(source = "{{printf \"%d %s %v %.1f\" .S .I .H .I}}")]
-pub struct Root {
-    #[go(name = "I")]
-    pub i: i64,
-    #[go(name = "Z")]
-    pub z: i64,
-    #[go(name = "U")]
-    pub u: u64,
-    #[go(name = "F")]
-    pub f: f64,
-    #[go(name = "S")]
-    pub s: String,
-    #[go(name = "E")]
-    pub e: String,
-    #[go(name = "T")]
-    pub t: bool,
-    #[go(name = "N")]
-    pub n: bool,
-    #[go(name = "L")]
-    pub l: Vec<String>,
-    #[go(name = "LE")]
-    pub le: Vec<i64>,
-    #[go(name = "M")]
-    pub m: BTreeMap<String, i64>,
-    #[go(name = "P")]
-    pub p: Option<S1>,
-    #[go(name = "NP")]
-    pub np: Option<i64>,
-    #[go(name = "H")]
-    pub h: Html,
-    #[go(name = "R")]
-    pub r: Vec<i64>,
-}
+    #[derive(LiveTemplate, Clone, PartialEq, Debug)]
+    #[template(source = "{{printf \"%d %s %v %.1f\" .S .I .H .I}}")]
+    pub struct Root {
+        #[go(name = "I")]
+        pub i: i64,
+        #[go(name = "Z")]
+        pub z: i64,
+        #[go(name = "U")]
+        pub u: u64,
+        #[go(name = "F")]
+        pub f: f64,
+        #[go(name = "S")]
+        pub s: String,
+        #[go(name = "E")]
+        pub e: String,
+        #[go(name = "T")]
+        pub t: bool,
+        #[go(name = "N")]
+        pub n: bool,
+        #[go(name = "L")]
+        pub l: Vec<String>,
+        #[go(name = "LE")]
+        pub le: Vec<i64>,
+        #[go(name = "M")]
+        pub m: BTreeMap<String, i64>,
+        #[go(name = "P")]
+        pub p: Option<S1>,
+        #[go(name = "NP")]
+        pub np: Option<i64>,
+        #[go(name = "H")]
+        pub h: Html,
+        #[go(name = "R")]
+        pub r: Vec<i64>,
+    }
 
-#[test]
-fn agrees_with_go() {
-    let data = Root { i: 17i64, z: 0i64, u: 3u64, f: 2.675f64, s: "a<b".to_string(), e: "".to_string(), t: true, n: false, l: vec!["x".to_string(), "y".to_string(), "z".to_string()], le: Vec::new(), m: BTreeMap::from([("a".to_string(), 1i64), ("b".to_string(), 2i64)]), p: Some(S1 { v: "v".to_string() }), np: None, h: Html::new("<i>h</i>"), r: vec![1i64, 2i64, 0i64, 4i64] };
-    assert_eq!(data.render().unwrap(), "%!d(string=a&lt;b) %!s(int=17) &lt;i&gt;h&lt;/i&gt; %!f(int=17)");
-    assert_eq!(data.render_tree().unwrap().to_html(), "%!d(string=a&lt;b) %!s(int=17) &lt;i&gt;h&lt;/i&gt; %!f(int=17)");
-}
+    #[test]
+    fn agrees_with_go() {
+        let data = Root {
+            i: 17i64,
+            z: 0i64,
+            u: 3u64,
+            f: 2.675f64,
+            s: "a<b".to_string(),
+            e: "".to_string(),
+            t: true,
+            n: false,
+            l: vec!["x".to_string(), "y".to_string(), "z".to_string()],
+            le: Vec::new(),
+            m: BTreeMap::from([("a".to_string(), 1i64), ("b".to_string(), 2i64)]),
+            p: Some(S1 { v: "v".to_string() }),
+            np: None,
+            h: Html::new("<i>h</i>"),
+            r: vec![1i64, 2i64, 0i64, 4i64],
+        };
+        assert_eq!(
+            data.render().unwrap(),
+            "%!d(string=a&lt;b) %!s(int=17) &lt;i&gt;h&lt;/i&gt; %!f(int=17)"
+        );
+        assert_eq!(
+            data.render_tree().unwrap().to_html(),
+            "%!d(string=a&lt;b) %!s(int=17) &lt;i&gt;h&lt;/i&gt; %!f(int=17)"
+        );
+    }
 }
 
 /// extra:native#005: `typed native forms: printf other verbs, flags, literals`
 mod cextra_native_005 {
     #![allow(non_snake_case, dead_code, unused_imports, clippy::all)]
     use super::*;
-#[derive(GoValue, Clone, PartialEq, Debug)]
-pub struct S1 {
-    #[go(name = "V")]
-    pub v: String,
-}
+    #[derive(GoValue, Clone, PartialEq, Debug)]
+    pub struct S1 {
+        #[go(name = "V")]
+        pub v: String,
+    }
 
-#[derive(LiveTemplate, Clone, PartialEq, Debug)]
-#[template(source = "{{printf \"%q\" \"héllo\\n\"}} {{printf \"%v %v\" .T .M}} {{printf \"%d%%\" .U}} {{printf \"%6.2f|%-4d|%x\" .F .I .I}} {{printf \"%d %d\" .I}} {{printf \"%s\" .S .I}}")]
-pub struct Root {
-    #[go(name = "I")]
-    pub i: i64,
-    #[go(name = "Z")]
-    pub z: i64,
-    #[go(name = "U")]
-    pub u: u64,
-    #[go(name = "F")]
-    pub f: f64,
-    #[go(name = "S")]
-    pub s: String,
-    #[go(name = "E")]
-    pub e: String,
-    #[go(name = "T")]
-    pub t: bool,
-    #[go(name = "N")]
-    pub n: bool,
-    #[go(name = "L")]
-    pub l: Vec<String>,
-    #[go(name = "LE")]
-    pub le: Vec<i64>,
-    #[go(name = "M")]
-    pub m: BTreeMap<String, i64>,
-    #[go(name = "P")]
-    pub p: Option<S1>,
-    #[go(name = "NP")]
-    pub np: Option<i64>,
-    #[go(name = "H")]
-    pub h: Html,
-    #[go(name = "R")]
-    pub r: Vec<i64>,
-}
+    #[derive(LiveTemplate, Clone, PartialEq, Debug)]
+    #[template(
+        source = "{{printf \"%q\" \"héllo\\n\"}} {{printf \"%v %v\" .T .M}} {{printf \"%d%%\" .U}} {{printf \"%6.2f|%-4d|%x\" .F .I .I}} {{printf \"%d %d\" .I}} {{printf \"%s\" .S .I}}"
+    )]
+    pub struct Root {
+        #[go(name = "I")]
+        pub i: i64,
+        #[go(name = "Z")]
+        pub z: i64,
+        #[go(name = "U")]
+        pub u: u64,
+        #[go(name = "F")]
+        pub f: f64,
+        #[go(name = "S")]
+        pub s: String,
+        #[go(name = "E")]
+        pub e: String,
+        #[go(name = "T")]
+        pub t: bool,
+        #[go(name = "N")]
+        pub n: bool,
+        #[go(name = "L")]
+        pub l: Vec<String>,
+        #[go(name = "LE")]
+        pub le: Vec<i64>,
+        #[go(name = "M")]
+        pub m: BTreeMap<String, i64>,
+        #[go(name = "P")]
+        pub p: Option<S1>,
+        #[go(name = "NP")]
+        pub np: Option<i64>,
+        #[go(name = "H")]
+        pub h: Html,
+        #[go(name = "R")]
+        pub r: Vec<i64>,
+    }
 
-#[test]
-fn agrees_with_go() {
-    let data = Root { i: 17i64, z: 0i64, u: 3u64, f: 2.675f64, s: "a<b".to_string(), e: "".to_string(), t: true, n: false, l: vec!["x".to_string(), "y".to_string(), "z".to_string()], le: Vec::new(), m: BTreeMap::from([("a".to_string(), 1i64), ("b".to_string(), 2i64)]), p: Some(S1 { v: "v".to_string() }), np: None, h: Html::new("<i>h</i>"), r: vec![1i64, 2i64, 0i64, 4i64] };
-    assert_eq!(data.render().unwrap(), "&#34;héllo\\n&#34; true map[a:1 b:2] 3%   2.67|17  |11 17 %!d(MISSING) a&lt;b%!(EXTRA int=17)");
-    assert_eq!(data.render_tree().unwrap().to_html(), "&#34;héllo\\n&#34; true map[a:1 b:2] 3%   2.67|17  |11 17 %!d(MISSING) a&lt;b%!(EXTRA int=17)");
-}
+    #[test]
+    fn agrees_with_go() {
+        let data = Root {
+            i: 17i64,
+            z: 0i64,
+            u: 3u64,
+            f: 2.675f64,
+            s: "a<b".to_string(),
+            e: "".to_string(),
+            t: true,
+            n: false,
+            l: vec!["x".to_string(), "y".to_string(), "z".to_string()],
+            le: Vec::new(),
+            m: BTreeMap::from([("a".to_string(), 1i64), ("b".to_string(), 2i64)]),
+            p: Some(S1 { v: "v".to_string() }),
+            np: None,
+            h: Html::new("<i>h</i>"),
+            r: vec![1i64, 2i64, 0i64, 4i64],
+        };
+        assert_eq!(
+            data.render().unwrap(),
+            "&#34;héllo\\n&#34; true map[a:1 b:2] 3%   2.67|17  |11 17 %!d(MISSING) a&lt;b%!(EXTRA int=17)"
+        );
+        assert_eq!(
+            data.render_tree().unwrap().to_html(),
+            "&#34;héllo\\n&#34; true map[a:1 b:2] 3%   2.67|17  |11 17 %!d(MISSING) a&lt;b%!(EXTRA int=17)"
+        );
+    }
 }
 
 /// extra:native#006: `typed native forms: index and len in pipelines`
 mod cextra_native_006 {
     #![allow(non_snake_case, dead_code, unused_imports, clippy::all)]
     use super::*;
-#[derive(GoValue, Clone, PartialEq, Debug)]
-pub struct S1 {
-    #[go(name = "V")]
-    pub v: String,
-}
+    #[derive(GoValue, Clone, PartialEq, Debug)]
+    pub struct S1 {
+        #[go(name = "V")]
+        pub v: String,
+    }
 
-#[derive(LiveTemplate, Clone, PartialEq, Debug)]
-#[template(source = "{{index .L 1}} {{index .M \"b\"}} {{index .M \"zz\"}} {{index .L .Z}} {{.L | len}} {{len .M | printf \"%03d\"}} {{if eq (len .S) 3}}three{{end}}")]
-pub struct Root {
-    #[go(name = "I")]
-    pub i: i64,
-    #[go(name = "Z")]
-    pub z: i64,
-    #[go(name = "U")]
-    pub u: u64,
-    #[go(name = "F")]
-    pub f: f64,
-    #[go(name = "S")]
-    pub s: String,
-    #[go(name = "E")]
-    pub e: String,
-    #[go(name = "T")]
-    pub t: bool,
-    #[go(name = "N")]
-    pub n: bool,
-    #[go(name = "L")]
-    pub l: Vec<String>,
-    #[go(name = "LE")]
-    pub le: Vec<i64>,
-    #[go(name = "M")]
-    pub m: BTreeMap<String, i64>,
-    #[go(name = "P")]
-    pub p: Option<S1>,
-    #[go(name = "NP")]
-    pub np: Option<i64>,
-    #[go(name = "H")]
-    pub h: Html,
-    #[go(name = "R")]
-    pub r: Vec<i64>,
-}
+    #[derive(LiveTemplate, Clone, PartialEq, Debug)]
+    #[template(
+        source = "{{index .L 1}} {{index .M \"b\"}} {{index .M \"zz\"}} {{index .L .Z}} {{.L | len}} {{len .M | printf \"%03d\"}} {{if eq (len .S) 3}}three{{end}}"
+    )]
+    pub struct Root {
+        #[go(name = "I")]
+        pub i: i64,
+        #[go(name = "Z")]
+        pub z: i64,
+        #[go(name = "U")]
+        pub u: u64,
+        #[go(name = "F")]
+        pub f: f64,
+        #[go(name = "S")]
+        pub s: String,
+        #[go(name = "E")]
+        pub e: String,
+        #[go(name = "T")]
+        pub t: bool,
+        #[go(name = "N")]
+        pub n: bool,
+        #[go(name = "L")]
+        pub l: Vec<String>,
+        #[go(name = "LE")]
+        pub le: Vec<i64>,
+        #[go(name = "M")]
+        pub m: BTreeMap<String, i64>,
+        #[go(name = "P")]
+        pub p: Option<S1>,
+        #[go(name = "NP")]
+        pub np: Option<i64>,
+        #[go(name = "H")]
+        pub h: Html,
+        #[go(name = "R")]
+        pub r: Vec<i64>,
+    }
 
-#[test]
-fn agrees_with_go() {
-    let data = Root { i: 17i64, z: 0i64, u: 3u64, f: 2.675f64, s: "a<b".to_string(), e: "".to_string(), t: true, n: false, l: vec!["x".to_string(), "y".to_string(), "z".to_string()], le: Vec::new(), m: BTreeMap::from([("a".to_string(), 1i64), ("b".to_string(), 2i64)]), p: Some(S1 { v: "v".to_string() }), np: None, h: Html::new("<i>h</i>"), r: vec![1i64, 2i64, 0i64, 4i64] };
-    assert_eq!(data.render().unwrap(), "y 2 0 x 3 002 three");
-    assert_eq!(data.render_tree().unwrap().to_html(), "y 2 0 x 3 002 three");
-}
+    #[test]
+    fn agrees_with_go() {
+        let data = Root {
+            i: 17i64,
+            z: 0i64,
+            u: 3u64,
+            f: 2.675f64,
+            s: "a<b".to_string(),
+            e: "".to_string(),
+            t: true,
+            n: false,
+            l: vec!["x".to_string(), "y".to_string(), "z".to_string()],
+            le: Vec::new(),
+            m: BTreeMap::from([("a".to_string(), 1i64), ("b".to_string(), 2i64)]),
+            p: Some(S1 { v: "v".to_string() }),
+            np: None,
+            h: Html::new("<i>h</i>"),
+            r: vec![1i64, 2i64, 0i64, 4i64],
+        };
+        assert_eq!(data.render().unwrap(), "y 2 0 x 3 002 three");
+        assert_eq!(data.render_tree().unwrap().to_html(), "y 2 0 x 3 002 three");
+    }
 }
 
 /// extra:native#007: `typed native forms: print, urlquery, html, js`
 mod cextra_native_007 {
     #![allow(non_snake_case, dead_code, unused_imports, clippy::all)]
     use super::*;
-#[derive(GoValue, Clone, PartialEq, Debug)]
-pub struct S1 {
-    #[go(name = "V")]
-    pub v: String,
-}
+    #[derive(GoValue, Clone, PartialEq, Debug)]
+    pub struct S1 {
+        #[go(name = "V")]
+        pub v: String,
+    }
 
-#[derive(LiveTemplate, Clone, PartialEq, Debug)]
-#[template(source = "{{print .I .S .T}} {{print \"a\" 1 2 \"b\"}} {{urlquery .S \"&\" .I}} {{html .S}} {{js .S}} {{.S | urlquery}}")]
-pub struct Root {
-    #[go(name = "I")]
-    pub i: i64,
-    #[go(name = "Z")]
-    pub z: i64,
-    #[go(name = "U")]
-    pub u: u64,
-    #[go(name = "F")]
-    pub f: f64,
-    #[go(name = "S")]
-    pub s: String,
-    #[go(name = "E")]
-    pub e: String,
-    #[go(name = "T")]
-    pub t: bool,
-    #[go(name = "N")]
-    pub n: bool,
-    #[go(name = "L")]
-    pub l: Vec<String>,
-    #[go(name = "LE")]
-    pub le: Vec<i64>,
-    #[go(name = "M")]
-    pub m: BTreeMap<String, i64>,
-    #[go(name = "P")]
-    pub p: Option<S1>,
-    #[go(name = "NP")]
-    pub np: Option<i64>,
-    #[go(name = "H")]
-    pub h: Html,
-    #[go(name = "R")]
-    pub r: Vec<i64>,
-}
+    #[derive(LiveTemplate, Clone, PartialEq, Debug)]
+    #[template(
+        source = "{{print .I .S .T}} {{print \"a\" 1 2 \"b\"}} {{urlquery .S \"&\" .I}} {{html .S}} {{js .S}} {{.S | urlquery}}"
+    )]
+    pub struct Root {
+        #[go(name = "I")]
+        pub i: i64,
+        #[go(name = "Z")]
+        pub z: i64,
+        #[go(name = "U")]
+        pub u: u64,
+        #[go(name = "F")]
+        pub f: f64,
+        #[go(name = "S")]
+        pub s: String,
+        #[go(name = "E")]
+        pub e: String,
+        #[go(name = "T")]
+        pub t: bool,
+        #[go(name = "N")]
+        pub n: bool,
+        #[go(name = "L")]
+        pub l: Vec<String>,
+        #[go(name = "LE")]
+        pub le: Vec<i64>,
+        #[go(name = "M")]
+        pub m: BTreeMap<String, i64>,
+        #[go(name = "P")]
+        pub p: Option<S1>,
+        #[go(name = "NP")]
+        pub np: Option<i64>,
+        #[go(name = "H")]
+        pub h: Html,
+        #[go(name = "R")]
+        pub r: Vec<i64>,
+    }
 
-#[test]
-fn agrees_with_go() {
-    let data = Root { i: 17i64, z: 0i64, u: 3u64, f: 2.675f64, s: "a<b".to_string(), e: "".to_string(), t: true, n: false, l: vec!["x".to_string(), "y".to_string(), "z".to_string()], le: Vec::new(), m: BTreeMap::from([("a".to_string(), 1i64), ("b".to_string(), 2i64)]), p: Some(S1 { v: "v".to_string() }), np: None, h: Html::new("<i>h</i>"), r: vec![1i64, 2i64, 0i64, 4i64] };
-    assert_eq!(data.render().unwrap(), "17a&lt;btrue a1 2b a%3Cb%2617 a&lt;b a\\u003Cb a%3Cb");
-    assert_eq!(data.render_tree().unwrap().to_html(), "17a&lt;btrue a1 2b a%3Cb%2617 a&lt;b a\\u003Cb a%3Cb");
-}
+    #[test]
+    fn agrees_with_go() {
+        let data = Root {
+            i: 17i64,
+            z: 0i64,
+            u: 3u64,
+            f: 2.675f64,
+            s: "a<b".to_string(),
+            e: "".to_string(),
+            t: true,
+            n: false,
+            l: vec!["x".to_string(), "y".to_string(), "z".to_string()],
+            le: Vec::new(),
+            m: BTreeMap::from([("a".to_string(), 1i64), ("b".to_string(), 2i64)]),
+            p: Some(S1 { v: "v".to_string() }),
+            np: None,
+            h: Html::new("<i>h</i>"),
+            r: vec![1i64, 2i64, 0i64, 4i64],
+        };
+        assert_eq!(
+            data.render().unwrap(),
+            "17a&lt;btrue a1 2b a%3Cb%2617 a&lt;b a\\u003Cb a%3Cb"
+        );
+        assert_eq!(
+            data.render_tree().unwrap().to_html(),
+            "17a&lt;btrue a1 2b a%3Cb%2617 a&lt;b a\\u003Cb a%3Cb"
+        );
+    }
 }
 
 /// extra:native#008: `typed native forms: text mode escaping functions and printf`
 mod cextra_native_008 {
     #![allow(non_snake_case, dead_code, unused_imports, clippy::all)]
     use super::*;
-#[derive(GoValue, Clone, PartialEq, Debug)]
-pub struct S1 {
-    #[go(name = "V")]
-    pub v: String,
-}
+    #[derive(GoValue, Clone, PartialEq, Debug)]
+    pub struct S1 {
+        #[go(name = "V")]
+        pub v: String,
+    }
 
-#[derive(LiveTemplate, Clone, PartialEq, Debug)]
-#[template(source = "{{html .S}} {{urlquery .S}} {{.S | html}} {{and .S .I}} {{printf \"%s\" .H}} {{not .E}}", mode = "text")]
-pub struct Root {
-    #[go(name = "I")]
-    pub i: i64,
-    #[go(name = "Z")]
-    pub z: i64,
-    #[go(name = "U")]
-    pub u: u64,
-    #[go(name = "F")]
-    pub f: f64,
-    #[go(name = "S")]
-    pub s: String,
-    #[go(name = "E")]
-    pub e: String,
-    #[go(name = "T")]
-    pub t: bool,
-    #[go(name = "N")]
-    pub n: bool,
-    #[go(name = "L")]
-    pub l: Vec<String>,
-    #[go(name = "LE")]
-    pub le: Vec<i64>,
-    #[go(name = "M")]
-    pub m: BTreeMap<String, i64>,
-    #[go(name = "P")]
-    pub p: Option<S1>,
-    #[go(name = "NP")]
-    pub np: Option<i64>,
-    #[go(name = "H")]
-    pub h: Html,
-    #[go(name = "R")]
-    pub r: Vec<i64>,
-}
+    #[derive(LiveTemplate, Clone, PartialEq, Debug)]
+    #[template(
+        source = "{{html .S}} {{urlquery .S}} {{.S | html}} {{and .S .I}} {{printf \"%s\" .H}} {{not .E}}",
+        mode = "text"
+    )]
+    pub struct Root {
+        #[go(name = "I")]
+        pub i: i64,
+        #[go(name = "Z")]
+        pub z: i64,
+        #[go(name = "U")]
+        pub u: u64,
+        #[go(name = "F")]
+        pub f: f64,
+        #[go(name = "S")]
+        pub s: String,
+        #[go(name = "E")]
+        pub e: String,
+        #[go(name = "T")]
+        pub t: bool,
+        #[go(name = "N")]
+        pub n: bool,
+        #[go(name = "L")]
+        pub l: Vec<String>,
+        #[go(name = "LE")]
+        pub le: Vec<i64>,
+        #[go(name = "M")]
+        pub m: BTreeMap<String, i64>,
+        #[go(name = "P")]
+        pub p: Option<S1>,
+        #[go(name = "NP")]
+        pub np: Option<i64>,
+        #[go(name = "H")]
+        pub h: Html,
+        #[go(name = "R")]
+        pub r: Vec<i64>,
+    }
 
-#[test]
-fn agrees_with_go() {
-    let data = Root { i: 17i64, z: 0i64, u: 3u64, f: 2.675f64, s: "a<b".to_string(), e: "".to_string(), t: true, n: false, l: vec!["x".to_string(), "y".to_string(), "z".to_string()], le: Vec::new(), m: BTreeMap::from([("a".to_string(), 1i64), ("b".to_string(), 2i64)]), p: Some(S1 { v: "v".to_string() }), np: None, h: Html::new("<i>h</i>"), r: vec![1i64, 2i64, 0i64, 4i64] };
-    assert_eq!(data.render().unwrap(), "a&lt;b a%3Cb a&lt;b 17 <i>h</i> true");
-    assert_eq!(data.render_tree().unwrap().to_html(), "a&lt;b a%3Cb a&lt;b 17 <i>h</i> true");
-}
+    #[test]
+    fn agrees_with_go() {
+        let data = Root {
+            i: 17i64,
+            z: 0i64,
+            u: 3u64,
+            f: 2.675f64,
+            s: "a<b".to_string(),
+            e: "".to_string(),
+            t: true,
+            n: false,
+            l: vec!["x".to_string(), "y".to_string(), "z".to_string()],
+            le: Vec::new(),
+            m: BTreeMap::from([("a".to_string(), 1i64), ("b".to_string(), 2i64)]),
+            p: Some(S1 { v: "v".to_string() }),
+            np: None,
+            h: Html::new("<i>h</i>"),
+            r: vec![1i64, 2i64, 0i64, 4i64],
+        };
+        assert_eq!(
+            data.render().unwrap(),
+            "a&lt;b a%3Cb a&lt;b 17 <i>h</i> true"
+        );
+        assert_eq!(
+            data.render_tree().unwrap().to_html(),
+            "a&lt;b a%3Cb a&lt;b 17 <i>h</i> true"
+        );
+    }
 }
 
 /// extra:native#009: `typed native forms: break and continue`
 mod cextra_native_009 {
     #![allow(non_snake_case, dead_code, unused_imports, clippy::all)]
     use super::*;
-#[derive(GoValue, Clone, PartialEq, Debug)]
-pub struct S1 {
-    #[go(name = "V")]
-    pub v: String,
-}
+    #[derive(GoValue, Clone, PartialEq, Debug)]
+    pub struct S1 {
+        #[go(name = "V")]
+        pub v: String,
+    }
 
-#[derive(LiveTemplate, Clone, PartialEq, Debug)]
-#[template(source = "{{range $i, $r := .R}}{{if eq $r 2}}{{continue}}{{end}}<b>{{$r}}</b>{{if ge $i 2}}{{break}}{{end}}{{end}}")]
-pub struct Root {
-    #[go(name = "I")]
-    pub i: i64,
-    #[go(name = "Z")]
-    pub z: i64,
-    #[go(name = "U")]
-    pub u: u64,
-    #[go(name = "F")]
-    pub f: f64,
-    #[go(name = "S")]
-    pub s: String,
-    #[go(name = "E")]
-    pub e: String,
-    #[go(name = "T")]
-    pub t: bool,
-    #[go(name = "N")]
-    pub n: bool,
-    #[go(name = "L")]
-    pub l: Vec<String>,
-    #[go(name = "LE")]
-    pub le: Vec<i64>,
-    #[go(name = "M")]
-    pub m: BTreeMap<String, i64>,
-    #[go(name = "P")]
-    pub p: Option<S1>,
-    #[go(name = "NP")]
-    pub np: Option<i64>,
-    #[go(name = "H")]
-    pub h: Html,
-    #[go(name = "R")]
-    pub r: Vec<i64>,
-}
+    #[derive(LiveTemplate, Clone, PartialEq, Debug)]
+    #[template(
+        source = "{{range $i, $r := .R}}{{if eq $r 2}}{{continue}}{{end}}<b>{{$r}}</b>{{if ge $i 2}}{{break}}{{end}}{{end}}"
+    )]
+    pub struct Root {
+        #[go(name = "I")]
+        pub i: i64,
+        #[go(name = "Z")]
+        pub z: i64,
+        #[go(name = "U")]
+        pub u: u64,
+        #[go(name = "F")]
+        pub f: f64,
+        #[go(name = "S")]
+        pub s: String,
+        #[go(name = "E")]
+        pub e: String,
+        #[go(name = "T")]
+        pub t: bool,
+        #[go(name = "N")]
+        pub n: bool,
+        #[go(name = "L")]
+        pub l: Vec<String>,
+        #[go(name = "LE")]
+        pub le: Vec<i64>,
+        #[go(name = "M")]
+        pub m: BTreeMap<String, i64>,
+        #[go(name = "P")]
+        pub p: Option<S1>,
+        #[go(name = "NP")]
+        pub np: Option<i64>,
+        #[go(name = "H")]
+        pub h: Html,
+        #[go(name = "R")]
+        pub r: Vec<i64>,
+    }
 
-#[test]
-fn agrees_with_go() {
-    let data = Root { i: 17i64, z: 0i64, u: 3u64, f: 2.675f64, s: "a<b".to_string(), e: "".to_string(), t: true, n: false, l: vec!["x".to_string(), "y".to_string(), "z".to_string()], le: Vec::new(), m: BTreeMap::from([("a".to_string(), 1i64), ("b".to_string(), 2i64)]), p: Some(S1 { v: "v".to_string() }), np: None, h: Html::new("<i>h</i>"), r: vec![1i64, 2i64, 0i64, 4i64] };
-    assert_eq!(data.render().unwrap(), "<b>1</b><b>0</b>");
-    assert_eq!(data.render_tree().unwrap().to_html(), "<b>1</b><b>0</b>");
-}
+    #[test]
+    fn agrees_with_go() {
+        let data = Root {
+            i: 17i64,
+            z: 0i64,
+            u: 3u64,
+            f: 2.675f64,
+            s: "a<b".to_string(),
+            e: "".to_string(),
+            t: true,
+            n: false,
+            l: vec!["x".to_string(), "y".to_string(), "z".to_string()],
+            le: Vec::new(),
+            m: BTreeMap::from([("a".to_string(), 1i64), ("b".to_string(), 2i64)]),
+            p: Some(S1 { v: "v".to_string() }),
+            np: None,
+            h: Html::new("<i>h</i>"),
+            r: vec![1i64, 2i64, 0i64, 4i64],
+        };
+        assert_eq!(data.render().unwrap(), "<b>1</b><b>0</b>");
+        assert_eq!(data.render_tree().unwrap().to_html(), "<b>1</b><b>0</b>");
+    }
 }
 
 /// extra:native#010: `typed native forms: break and continue in nested ranges`
 mod cextra_native_010 {
     #![allow(non_snake_case, dead_code, unused_imports, clippy::all)]
     use super::*;
-#[derive(GoValue, Clone, PartialEq, Debug)]
-pub struct S1 {
-    #[go(name = "V")]
-    pub v: String,
-}
+    #[derive(GoValue, Clone, PartialEq, Debug)]
+    pub struct S1 {
+        #[go(name = "V")]
+        pub v: String,
+    }
 
-#[derive(LiveTemplate, Clone, PartialEq, Debug)]
-#[template(source = "{{range .R}}[{{range $.L}}{{if eq . \"y\"}}{{break}}{{end}}{{.}}{{end}}{{if .}}{{continue}}{{end}}zero]{{end}}")]
-pub struct Root {
-    #[go(name = "I")]
-    pub i: i64,
-    #[go(name = "Z")]
-    pub z: i64,
-    #[go(name = "U")]
-    pub u: u64,
-    #[go(name = "F")]
-    pub f: f64,
-    #[go(name = "S")]
-    pub s: String,
-    #[go(name = "E")]
-    pub e: String,
-    #[go(name = "T")]
-    pub t: bool,
-    #[go(name = "N")]
-    pub n: bool,
-    #[go(name = "L")]
-    pub l: Vec<String>,
-    #[go(name = "LE")]
-    pub le: Vec<i64>,
-    #[go(name = "M")]
-    pub m: BTreeMap<String, i64>,
-    #[go(name = "P")]
-    pub p: Option<S1>,
-    #[go(name = "NP")]
-    pub np: Option<i64>,
-    #[go(name = "H")]
-    pub h: Html,
-    #[go(name = "R")]
-    pub r: Vec<i64>,
-}
+    #[derive(LiveTemplate, Clone, PartialEq, Debug)]
+    #[template(
+        source = "{{range .R}}[{{range $.L}}{{if eq . \"y\"}}{{break}}{{end}}{{.}}{{end}}{{if .}}{{continue}}{{end}}zero]{{end}}"
+    )]
+    pub struct Root {
+        #[go(name = "I")]
+        pub i: i64,
+        #[go(name = "Z")]
+        pub z: i64,
+        #[go(name = "U")]
+        pub u: u64,
+        #[go(name = "F")]
+        pub f: f64,
+        #[go(name = "S")]
+        pub s: String,
+        #[go(name = "E")]
+        pub e: String,
+        #[go(name = "T")]
+        pub t: bool,
+        #[go(name = "N")]
+        pub n: bool,
+        #[go(name = "L")]
+        pub l: Vec<String>,
+        #[go(name = "LE")]
+        pub le: Vec<i64>,
+        #[go(name = "M")]
+        pub m: BTreeMap<String, i64>,
+        #[go(name = "P")]
+        pub p: Option<S1>,
+        #[go(name = "NP")]
+        pub np: Option<i64>,
+        #[go(name = "H")]
+        pub h: Html,
+        #[go(name = "R")]
+        pub r: Vec<i64>,
+    }
 
-#[test]
-fn agrees_with_go() {
-    let data = Root { i: 17i64, z: 0i64, u: 3u64, f: 2.675f64, s: "a<b".to_string(), e: "".to_string(), t: true, n: false, l: vec!["x".to_string(), "y".to_string(), "z".to_string()], le: Vec::new(), m: BTreeMap::from([("a".to_string(), 1i64), ("b".to_string(), 2i64)]), p: Some(S1 { v: "v".to_string() }), np: None, h: Html::new("<i>h</i>"), r: vec![1i64, 2i64, 0i64, 4i64] };
-    assert_eq!(data.render().unwrap(), "[x[x[xzero][x");
-    assert_eq!(data.render_tree().unwrap().to_html(), "[x[x[xzero][x");
-}
+    #[test]
+    fn agrees_with_go() {
+        let data = Root {
+            i: 17i64,
+            z: 0i64,
+            u: 3u64,
+            f: 2.675f64,
+            s: "a<b".to_string(),
+            e: "".to_string(),
+            t: true,
+            n: false,
+            l: vec!["x".to_string(), "y".to_string(), "z".to_string()],
+            le: Vec::new(),
+            m: BTreeMap::from([("a".to_string(), 1i64), ("b".to_string(), 2i64)]),
+            p: Some(S1 { v: "v".to_string() }),
+            np: None,
+            h: Html::new("<i>h</i>"),
+            r: vec![1i64, 2i64, 0i64, 4i64],
+        };
+        assert_eq!(data.render().unwrap(), "[x[x[xzero][x");
+        assert_eq!(data.render_tree().unwrap().to_html(), "[x[x[xzero][x");
+    }
 }
 
 /// extra:native#011: `typed native forms: break in text mode`
 mod cextra_native_011 {
     #![allow(non_snake_case, dead_code, unused_imports, clippy::all)]
     use super::*;
-#[derive(GoValue, Clone, PartialEq, Debug)]
-pub struct S1 {
-    #[go(name = "V")]
-    pub v: String,
-}
+    #[derive(GoValue, Clone, PartialEq, Debug)]
+    pub struct S1 {
+        #[go(name = "V")]
+        pub v: String,
+    }
 
-#[derive(LiveTemplate, Clone, PartialEq, Debug)]
-#[template(source = "{{range .L}}{{.}}{{if eq . \"y\"}}{{break}}{{end}},{{end}}", mode = "text")]
-pub struct Root {
-    #[go(name = "I")]
-    pub i: i64,
-    #[go(name = "Z")]
-    pub z: i64,
-    #[go(name = "U")]
-    pub u: u64,
-    #[go(name = "F")]
-    pub f: f64,
-    #[go(name = "S")]
-    pub s: String,
-    #[go(name = "E")]
-    pub e: String,
-    #[go(name = "T")]
-    pub t: bool,
-    #[go(name = "N")]
-    pub n: bool,
-    #[go(name = "L")]
-    pub l: Vec<String>,
-    #[go(name = "LE")]
-    pub le: Vec<i64>,
-    #[go(name = "M")]
-    pub m: BTreeMap<String, i64>,
-    #[go(name = "P")]
-    pub p: Option<S1>,
-    #[go(name = "NP")]
-    pub np: Option<i64>,
-    #[go(name = "H")]
-    pub h: Html,
-    #[go(name = "R")]
-    pub r: Vec<i64>,
-}
+    #[derive(LiveTemplate, Clone, PartialEq, Debug)]
+    #[template(
+        source = "{{range .L}}{{.}}{{if eq . \"y\"}}{{break}}{{end}},{{end}}",
+        mode = "text"
+    )]
+    pub struct Root {
+        #[go(name = "I")]
+        pub i: i64,
+        #[go(name = "Z")]
+        pub z: i64,
+        #[go(name = "U")]
+        pub u: u64,
+        #[go(name = "F")]
+        pub f: f64,
+        #[go(name = "S")]
+        pub s: String,
+        #[go(name = "E")]
+        pub e: String,
+        #[go(name = "T")]
+        pub t: bool,
+        #[go(name = "N")]
+        pub n: bool,
+        #[go(name = "L")]
+        pub l: Vec<String>,
+        #[go(name = "LE")]
+        pub le: Vec<i64>,
+        #[go(name = "M")]
+        pub m: BTreeMap<String, i64>,
+        #[go(name = "P")]
+        pub p: Option<S1>,
+        #[go(name = "NP")]
+        pub np: Option<i64>,
+        #[go(name = "H")]
+        pub h: Html,
+        #[go(name = "R")]
+        pub r: Vec<i64>,
+    }
 
-#[test]
-fn agrees_with_go() {
-    let data = Root { i: 17i64, z: 0i64, u: 3u64, f: 2.675f64, s: "a<b".to_string(), e: "".to_string(), t: true, n: false, l: vec!["x".to_string(), "y".to_string(), "z".to_string()], le: Vec::new(), m: BTreeMap::from([("a".to_string(), 1i64), ("b".to_string(), 2i64)]), p: Some(S1 { v: "v".to_string() }), np: None, h: Html::new("<i>h</i>"), r: vec![1i64, 2i64, 0i64, 4i64] };
-    assert_eq!(data.render().unwrap(), "x,y");
-    assert_eq!(data.render_tree().unwrap().to_html(), "x,y");
-}
+    #[test]
+    fn agrees_with_go() {
+        let data = Root {
+            i: 17i64,
+            z: 0i64,
+            u: 3u64,
+            f: 2.675f64,
+            s: "a<b".to_string(),
+            e: "".to_string(),
+            t: true,
+            n: false,
+            l: vec!["x".to_string(), "y".to_string(), "z".to_string()],
+            le: Vec::new(),
+            m: BTreeMap::from([("a".to_string(), 1i64), ("b".to_string(), 2i64)]),
+            p: Some(S1 { v: "v".to_string() }),
+            np: None,
+            h: Html::new("<i>h</i>"),
+            r: vec![1i64, 2i64, 0i64, 4i64],
+        };
+        assert_eq!(data.render().unwrap(), "x,y");
+        assert_eq!(data.render_tree().unwrap().to_html(), "x,y");
+    }
 }
 
 /// extra:native#012: `typed native forms: break with else and variables`
 mod cextra_native_012 {
     #![allow(non_snake_case, dead_code, unused_imports, clippy::all)]
     use super::*;
-#[derive(GoValue, Clone, PartialEq, Debug)]
-pub struct S1 {
-    #[go(name = "V")]
-    pub v: String,
-}
+    #[derive(GoValue, Clone, PartialEq, Debug)]
+    pub struct S1 {
+        #[go(name = "V")]
+        pub v: String,
+    }
 
-#[derive(LiveTemplate, Clone, PartialEq, Debug)]
-#[template(source = "{{$n := 0}}{{range $i, $x := .LE}}{{break}}{{else}}empty{{end}}{{range $i, $x := .L}}{{$n = $i}}{{if eq $x \"z\"}}{{break}}{{end}}<i>{{$x}}</i>{{end}}{{$n}}")]
-pub struct Root {
-    #[go(name = "I")]
-    pub i: i64,
-    #[go(name = "Z")]
-    pub z: i64,
-    #[go(name = "U")]
-    pub u: u64,
-    #[go(name = "F")]
-    pub f: f64,
-    #[go(name = "S")]
-    pub s: String,
-    #[go(name = "E")]
-    pub e: String,
-    #[go(name = "T")]
-    pub t: bool,
-    #[go(name = "N")]
-    pub n: bool,
-    #[go(name = "L")]
-    pub l: Vec<String>,
-    #[go(name = "LE")]
-    pub le: Vec<i64>,
-    #[go(name = "M")]
-    pub m: BTreeMap<String, i64>,
-    #[go(name = "P")]
-    pub p: Option<S1>,
-    #[go(name = "NP")]
-    pub np: Option<i64>,
-    #[go(name = "H")]
-    pub h: Html,
-    #[go(name = "R")]
-    pub r: Vec<i64>,
-}
+    #[derive(LiveTemplate, Clone, PartialEq, Debug)]
+    #[template(
+        source = "{{$n := 0}}{{range $i, $x := .LE}}{{break}}{{else}}empty{{end}}{{range $i, $x := .L}}{{$n = $i}}{{if eq $x \"z\"}}{{break}}{{end}}<i>{{$x}}</i>{{end}}{{$n}}"
+    )]
+    pub struct Root {
+        #[go(name = "I")]
+        pub i: i64,
+        #[go(name = "Z")]
+        pub z: i64,
+        #[go(name = "U")]
+        pub u: u64,
+        #[go(name = "F")]
+        pub f: f64,
+        #[go(name = "S")]
+        pub s: String,
+        #[go(name = "E")]
+        pub e: String,
+        #[go(name = "T")]
+        pub t: bool,
+        #[go(name = "N")]
+        pub n: bool,
+        #[go(name = "L")]
+        pub l: Vec<String>,
+        #[go(name = "LE")]
+        pub le: Vec<i64>,
+        #[go(name = "M")]
+        pub m: BTreeMap<String, i64>,
+        #[go(name = "P")]
+        pub p: Option<S1>,
+        #[go(name = "NP")]
+        pub np: Option<i64>,
+        #[go(name = "H")]
+        pub h: Html,
+        #[go(name = "R")]
+        pub r: Vec<i64>,
+    }
 
-#[test]
-fn agrees_with_go() {
-    let data = Root { i: 17i64, z: 0i64, u: 3u64, f: 2.675f64, s: "a<b".to_string(), e: "".to_string(), t: true, n: false, l: vec!["x".to_string(), "y".to_string(), "z".to_string()], le: Vec::new(), m: BTreeMap::from([("a".to_string(), 1i64), ("b".to_string(), 2i64)]), p: Some(S1 { v: "v".to_string() }), np: None, h: Html::new("<i>h</i>"), r: vec![1i64, 2i64, 0i64, 4i64] };
-    assert_eq!(data.render().unwrap(), "empty<i>x</i><i>y</i>2");
-    assert_eq!(data.render_tree().unwrap().to_html(), "empty<i>x</i><i>y</i>2");
-}
+    #[test]
+    fn agrees_with_go() {
+        let data = Root {
+            i: 17i64,
+            z: 0i64,
+            u: 3u64,
+            f: 2.675f64,
+            s: "a<b".to_string(),
+            e: "".to_string(),
+            t: true,
+            n: false,
+            l: vec!["x".to_string(), "y".to_string(), "z".to_string()],
+            le: Vec::new(),
+            m: BTreeMap::from([("a".to_string(), 1i64), ("b".to_string(), 2i64)]),
+            p: Some(S1 { v: "v".to_string() }),
+            np: None,
+            h: Html::new("<i>h</i>"),
+            r: vec![1i64, 2i64, 0i64, 4i64],
+        };
+        assert_eq!(data.render().unwrap(), "empty<i>x</i><i>y</i>2");
+        assert_eq!(
+            data.render_tree().unwrap().to_html(),
+            "empty<i>x</i><i>y</i>2"
+        );
+    }
 }
 
 /// extra:native#013: `typed native forms: with/declarations of and/or/not`
 mod cextra_native_013 {
     #![allow(non_snake_case, dead_code, unused_imports, clippy::all)]
     use super::*;
-#[derive(GoValue, Clone, PartialEq, Debug)]
-pub struct S1 {
-    #[go(name = "V")]
-    pub v: String,
-}
+    #[derive(GoValue, Clone, PartialEq, Debug)]
+    pub struct S1 {
+        #[go(name = "V")]
+        pub v: String,
+    }
 
-#[derive(LiveTemplate, Clone, PartialEq, Debug)]
-#[template(source = "{{with and .I .S}}{{.}}{{end}} {{$x := or .E .S}}{{$x}} {{if not (eq (len .L) 3)}}no{{else}}three{{end}}")]
-pub struct Root {
-    #[go(name = "I")]
-    pub i: i64,
-    #[go(name = "Z")]
-    pub z: i64,
-    #[go(name = "U")]
-    pub u: u64,
-    #[go(name = "F")]
-    pub f: f64,
-    #[go(name = "S")]
-    pub s: String,
-    #[go(name = "E")]
-    pub e: String,
-    #[go(name = "T")]
-    pub t: bool,
-    #[go(name = "N")]
-    pub n: bool,
-    #[go(name = "L")]
-    pub l: Vec<String>,
-    #[go(name = "LE")]
-    pub le: Vec<i64>,
-    #[go(name = "M")]
-    pub m: BTreeMap<String, i64>,
-    #[go(name = "P")]
-    pub p: Option<S1>,
-    #[go(name = "NP")]
-    pub np: Option<i64>,
-    #[go(name = "H")]
-    pub h: Html,
-    #[go(name = "R")]
-    pub r: Vec<i64>,
-}
+    #[derive(LiveTemplate, Clone, PartialEq, Debug)]
+    #[template(
+        source = "{{with and .I .S}}{{.}}{{end}} {{$x := or .E .S}}{{$x}} {{if not (eq (len .L) 3)}}no{{else}}three{{end}}"
+    )]
+    pub struct Root {
+        #[go(name = "I")]
+        pub i: i64,
+        #[go(name = "Z")]
+        pub z: i64,
+        #[go(name = "U")]
+        pub u: u64,
+        #[go(name = "F")]
+        pub f: f64,
+        #[go(name = "S")]
+        pub s: String,
+        #[go(name = "E")]
+        pub e: String,
+        #[go(name = "T")]
+        pub t: bool,
+        #[go(name = "N")]
+        pub n: bool,
+        #[go(name = "L")]
+        pub l: Vec<String>,
+        #[go(name = "LE")]
+        pub le: Vec<i64>,
+        #[go(name = "M")]
+        pub m: BTreeMap<String, i64>,
+        #[go(name = "P")]
+        pub p: Option<S1>,
+        #[go(name = "NP")]
+        pub np: Option<i64>,
+        #[go(name = "H")]
+        pub h: Html,
+        #[go(name = "R")]
+        pub r: Vec<i64>,
+    }
 
-#[test]
-fn agrees_with_go() {
-    let data = Root { i: 17i64, z: 0i64, u: 3u64, f: 2.675f64, s: "a<b".to_string(), e: "".to_string(), t: true, n: false, l: vec!["x".to_string(), "y".to_string(), "z".to_string()], le: Vec::new(), m: BTreeMap::from([("a".to_string(), 1i64), ("b".to_string(), 2i64)]), p: Some(S1 { v: "v".to_string() }), np: None, h: Html::new("<i>h</i>"), r: vec![1i64, 2i64, 0i64, 4i64] };
-    assert_eq!(data.render().unwrap(), "a&lt;b a&lt;b three");
-    assert_eq!(data.render_tree().unwrap().to_html(), "a&lt;b a&lt;b three");
-}
+    #[test]
+    fn agrees_with_go() {
+        let data = Root {
+            i: 17i64,
+            z: 0i64,
+            u: 3u64,
+            f: 2.675f64,
+            s: "a<b".to_string(),
+            e: "".to_string(),
+            t: true,
+            n: false,
+            l: vec!["x".to_string(), "y".to_string(), "z".to_string()],
+            le: Vec::new(),
+            m: BTreeMap::from([("a".to_string(), 1i64), ("b".to_string(), 2i64)]),
+            p: Some(S1 { v: "v".to_string() }),
+            np: None,
+            h: Html::new("<i>h</i>"),
+            r: vec![1i64, 2i64, 0i64, 4i64],
+        };
+        assert_eq!(data.render().unwrap(), "a&lt;b a&lt;b three");
+        assert_eq!(data.render_tree().unwrap().to_html(), "a&lt;b a&lt;b three");
+    }
 }
 
 /// extra:native#014: `typed native forms: comparisons inside and/or`
 mod cextra_native_014 {
     #![allow(non_snake_case, dead_code, unused_imports, clippy::all)]
     use super::*;
-#[derive(GoValue, Clone, PartialEq, Debug)]
-pub struct S1 {
-    #[go(name = "V")]
-    pub v: String,
-}
+    #[derive(GoValue, Clone, PartialEq, Debug)]
+    pub struct S1 {
+        #[go(name = "V")]
+        pub v: String,
+    }
 
-#[derive(LiveTemplate, Clone, PartialEq, Debug)]
-#[template(source = "{{if and (gt .I 10) (lt .F 3.0) (ne .S \"\")}}yes{{end}} {{if or (eq .I 1 2 17) .N}}in{{end}} {{if and (eq .U 3) (le .Z 0)}}uint{{end}}")]
-pub struct Root {
-    #[go(name = "I")]
-    pub i: i64,
-    #[go(name = "Z")]
-    pub z: i64,
-    #[go(name = "U")]
-    pub u: u64,
-    #[go(name = "F")]
-    pub f: f64,
-    #[go(name = "S")]
-    pub s: String,
-    #[go(name = "E")]
-    pub e: String,
-    #[go(name = "T")]
-    pub t: bool,
-    #[go(name = "N")]
-    pub n: bool,
-    #[go(name = "L")]
-    pub l: Vec<String>,
-    #[go(name = "LE")]
-    pub le: Vec<i64>,
-    #[go(name = "M")]
-    pub m: BTreeMap<String, i64>,
-    #[go(name = "P")]
-    pub p: Option<S1>,
-    #[go(name = "NP")]
-    pub np: Option<i64>,
-    #[go(name = "H")]
-    pub h: Html,
-    #[go(name = "R")]
-    pub r: Vec<i64>,
-}
+    #[derive(LiveTemplate, Clone, PartialEq, Debug)]
+    #[template(
+        source = "{{if and (gt .I 10) (lt .F 3.0) (ne .S \"\")}}yes{{end}} {{if or (eq .I 1 2 17) .N}}in{{end}} {{if and (eq .U 3) (le .Z 0)}}uint{{end}}"
+    )]
+    pub struct Root {
+        #[go(name = "I")]
+        pub i: i64,
+        #[go(name = "Z")]
+        pub z: i64,
+        #[go(name = "U")]
+        pub u: u64,
+        #[go(name = "F")]
+        pub f: f64,
+        #[go(name = "S")]
+        pub s: String,
+        #[go(name = "E")]
+        pub e: String,
+        #[go(name = "T")]
+        pub t: bool,
+        #[go(name = "N")]
+        pub n: bool,
+        #[go(name = "L")]
+        pub l: Vec<String>,
+        #[go(name = "LE")]
+        pub le: Vec<i64>,
+        #[go(name = "M")]
+        pub m: BTreeMap<String, i64>,
+        #[go(name = "P")]
+        pub p: Option<S1>,
+        #[go(name = "NP")]
+        pub np: Option<i64>,
+        #[go(name = "H")]
+        pub h: Html,
+        #[go(name = "R")]
+        pub r: Vec<i64>,
+    }
 
-#[test]
-fn agrees_with_go() {
-    let data = Root { i: 17i64, z: 0i64, u: 3u64, f: 2.675f64, s: "a<b".to_string(), e: "".to_string(), t: true, n: false, l: vec!["x".to_string(), "y".to_string(), "z".to_string()], le: Vec::new(), m: BTreeMap::from([("a".to_string(), 1i64), ("b".to_string(), 2i64)]), p: Some(S1 { v: "v".to_string() }), np: None, h: Html::new("<i>h</i>"), r: vec![1i64, 2i64, 0i64, 4i64] };
-    assert_eq!(data.render().unwrap(), "yes in uint");
-    assert_eq!(data.render_tree().unwrap().to_html(), "yes in uint");
-}
+    #[test]
+    fn agrees_with_go() {
+        let data = Root {
+            i: 17i64,
+            z: 0i64,
+            u: 3u64,
+            f: 2.675f64,
+            s: "a<b".to_string(),
+            e: "".to_string(),
+            t: true,
+            n: false,
+            l: vec!["x".to_string(), "y".to_string(), "z".to_string()],
+            le: Vec::new(),
+            m: BTreeMap::from([("a".to_string(), 1i64), ("b".to_string(), 2i64)]),
+            p: Some(S1 { v: "v".to_string() }),
+            np: None,
+            h: Html::new("<i>h</i>"),
+            r: vec![1i64, 2i64, 0i64, 4i64],
+        };
+        assert_eq!(data.render().unwrap(), "yes in uint");
+        assert_eq!(data.render_tree().unwrap().to_html(), "yes in uint");
+    }
 }
 
 /// extra:native#015: `typed native forms: and/or over range items`
 mod cextra_native_015 {
     #![allow(non_snake_case, dead_code, unused_imports, clippy::all)]
     use super::*;
-#[derive(GoValue, Clone, PartialEq, Debug)]
-pub struct S1 {
-    #[go(name = "V")]
-    pub v: String,
-}
+    #[derive(GoValue, Clone, PartialEq, Debug)]
+    pub struct S1 {
+        #[go(name = "V")]
+        pub v: String,
+    }
 
-#[derive(LiveTemplate, Clone, PartialEq, Debug)]
-#[template(source = "{{range .R}}{{if or (eq . 1) (eq . 0)}}{{.}}{{end}}{{if and . (not (eq . 4))}}+{{end}}{{end}}")]
-pub struct Root {
-    #[go(name = "I")]
-    pub i: i64,
-    #[go(name = "Z")]
-    pub z: i64,
-    #[go(name = "U")]
-    pub u: u64,
-    #[go(name = "F")]
-    pub f: f64,
-    #[go(name = "S")]
-    pub s: String,
-    #[go(name = "E")]
-    pub e: String,
-    #[go(name = "T")]
-    pub t: bool,
-    #[go(name = "N")]
-    pub n: bool,
-    #[go(name = "L")]
-    pub l: Vec<String>,
-    #[go(name = "LE")]
-    pub le: Vec<i64>,
-    #[go(name = "M")]
-    pub m: BTreeMap<String, i64>,
-    #[go(name = "P")]
-    pub p: Option<S1>,
-    #[go(name = "NP")]
-    pub np: Option<i64>,
-    #[go(name = "H")]
-    pub h: Html,
-    #[go(name = "R")]
-    pub r: Vec<i64>,
-}
+    #[derive(LiveTemplate, Clone, PartialEq, Debug)]
+    #[template(
+        source = "{{range .R}}{{if or (eq . 1) (eq . 0)}}{{.}}{{end}}{{if and . (not (eq . 4))}}+{{end}}{{end}}"
+    )]
+    pub struct Root {
+        #[go(name = "I")]
+        pub i: i64,
+        #[go(name = "Z")]
+        pub z: i64,
+        #[go(name = "U")]
+        pub u: u64,
+        #[go(name = "F")]
+        pub f: f64,
+        #[go(name = "S")]
+        pub s: String,
+        #[go(name = "E")]
+        pub e: String,
+        #[go(name = "T")]
+        pub t: bool,
+        #[go(name = "N")]
+        pub n: bool,
+        #[go(name = "L")]
+        pub l: Vec<String>,
+        #[go(name = "LE")]
+        pub le: Vec<i64>,
+        #[go(name = "M")]
+        pub m: BTreeMap<String, i64>,
+        #[go(name = "P")]
+        pub p: Option<S1>,
+        #[go(name = "NP")]
+        pub np: Option<i64>,
+        #[go(name = "H")]
+        pub h: Html,
+        #[go(name = "R")]
+        pub r: Vec<i64>,
+    }
 
-#[test]
-fn agrees_with_go() {
-    let data = Root { i: 17i64, z: 0i64, u: 3u64, f: 2.675f64, s: "a<b".to_string(), e: "".to_string(), t: true, n: false, l: vec!["x".to_string(), "y".to_string(), "z".to_string()], le: Vec::new(), m: BTreeMap::from([("a".to_string(), 1i64), ("b".to_string(), 2i64)]), p: Some(S1 { v: "v".to_string() }), np: None, h: Html::new("<i>h</i>"), r: vec![1i64, 2i64, 0i64, 4i64] };
-    assert_eq!(data.render().unwrap(), "1++0");
-    assert_eq!(data.render_tree().unwrap().to_html(), "1++0");
-}
+    #[test]
+    fn agrees_with_go() {
+        let data = Root {
+            i: 17i64,
+            z: 0i64,
+            u: 3u64,
+            f: 2.675f64,
+            s: "a<b".to_string(),
+            e: "".to_string(),
+            t: true,
+            n: false,
+            l: vec!["x".to_string(), "y".to_string(), "z".to_string()],
+            le: Vec::new(),
+            m: BTreeMap::from([("a".to_string(), 1i64), ("b".to_string(), 2i64)]),
+            p: Some(S1 { v: "v".to_string() }),
+            np: None,
+            h: Html::new("<i>h</i>"),
+            r: vec![1i64, 2i64, 0i64, 4i64],
+        };
+        assert_eq!(data.render().unwrap(), "1++0");
+        assert_eq!(data.render_tree().unwrap().to_html(), "1++0");
+    }
 }
 
 /// extra:native#016: `typed native forms: and/or of literals`
 mod cextra_native_016 {
     #![allow(non_snake_case, dead_code, unused_imports, clippy::all)]
     use super::*;
-#[derive(GoValue, Clone, PartialEq, Debug)]
-pub struct S1 {
-    #[go(name = "V")]
-    pub v: String,
-}
+    #[derive(GoValue, Clone, PartialEq, Debug)]
+    pub struct S1 {
+        #[go(name = "V")]
+        pub v: String,
+    }
 
-#[derive(LiveTemplate, Clone, PartialEq, Debug)]
-#[template(source = "{{and 0 .S}}|{{or \"\" 0}}|{{and 1 2.5}}|{{or false \"x\"}}|{{not 0}}")]
-pub struct Root {
-    #[go(name = "I")]
-    pub i: i64,
-    #[go(name = "Z")]
-    pub z: i64,
-    #[go(name = "U")]
-    pub u: u64,
-    #[go(name = "F")]
-    pub f: f64,
-    #[go(name = "S")]
-    pub s: String,
-    #[go(name = "E")]
-    pub e: String,
-    #[go(name = "T")]
-    pub t: bool,
-    #[go(name = "N")]
-    pub n: bool,
-    #[go(name = "L")]
-    pub l: Vec<String>,
-    #[go(name = "LE")]
-    pub le: Vec<i64>,
-    #[go(name = "M")]
-    pub m: BTreeMap<String, i64>,
-    #[go(name = "P")]
-    pub p: Option<S1>,
-    #[go(name = "NP")]
-    pub np: Option<i64>,
-    #[go(name = "H")]
-    pub h: Html,
-    #[go(name = "R")]
-    pub r: Vec<i64>,
-}
+    #[derive(LiveTemplate, Clone, PartialEq, Debug)]
+    #[template(source = "{{and 0 .S}}|{{or \"\" 0}}|{{and 1 2.5}}|{{or false \"x\"}}|{{not 0}}")]
+    pub struct Root {
+        #[go(name = "I")]
+        pub i: i64,
+        #[go(name = "Z")]
+        pub z: i64,
+        #[go(name = "U")]
+        pub u: u64,
+        #[go(name = "F")]
+        pub f: f64,
+        #[go(name = "S")]
+        pub s: String,
+        #[go(name = "E")]
+        pub e: String,
+        #[go(name = "T")]
+        pub t: bool,
+        #[go(name = "N")]
+        pub n: bool,
+        #[go(name = "L")]
+        pub l: Vec<String>,
+        #[go(name = "LE")]
+        pub le: Vec<i64>,
+        #[go(name = "M")]
+        pub m: BTreeMap<String, i64>,
+        #[go(name = "P")]
+        pub p: Option<S1>,
+        #[go(name = "NP")]
+        pub np: Option<i64>,
+        #[go(name = "H")]
+        pub h: Html,
+        #[go(name = "R")]
+        pub r: Vec<i64>,
+    }
 
-#[test]
-fn agrees_with_go() {
-    let data = Root { i: 17i64, z: 0i64, u: 3u64, f: 2.675f64, s: "a<b".to_string(), e: "".to_string(), t: true, n: false, l: vec!["x".to_string(), "y".to_string(), "z".to_string()], le: Vec::new(), m: BTreeMap::from([("a".to_string(), 1i64), ("b".to_string(), 2i64)]), p: Some(S1 { v: "v".to_string() }), np: None, h: Html::new("<i>h</i>"), r: vec![1i64, 2i64, 0i64, 4i64] };
-    assert_eq!(data.render().unwrap(), "0|0|2.5|x|true");
-    assert_eq!(data.render_tree().unwrap().to_html(), "0|0|2.5|x|true");
-}
+    #[test]
+    fn agrees_with_go() {
+        let data = Root {
+            i: 17i64,
+            z: 0i64,
+            u: 3u64,
+            f: 2.675f64,
+            s: "a<b".to_string(),
+            e: "".to_string(),
+            t: true,
+            n: false,
+            l: vec!["x".to_string(), "y".to_string(), "z".to_string()],
+            le: Vec::new(),
+            m: BTreeMap::from([("a".to_string(), 1i64), ("b".to_string(), 2i64)]),
+            p: Some(S1 { v: "v".to_string() }),
+            np: None,
+            h: Html::new("<i>h</i>"),
+            r: vec![1i64, 2i64, 0i64, 4i64],
+        };
+        assert_eq!(data.render().unwrap(), "0|0|2.5|x|true");
+        assert_eq!(data.render_tree().unwrap().to_html(), "0|0|2.5|x|true");
+    }
 }
 
 /// extra:native#017: `typed native forms: native calls in attributes and URLs`
 mod cextra_native_017 {
     #![allow(non_snake_case, dead_code, unused_imports, clippy::all)]
     use super::*;
-#[derive(GoValue, Clone, PartialEq, Debug)]
-pub struct S1 {
-    #[go(name = "V")]
-    pub v: String,
-}
+    #[derive(GoValue, Clone, PartialEq, Debug)]
+    pub struct S1 {
+        #[go(name = "V")]
+        pub v: String,
+    }
 
-#[derive(LiveTemplate, Clone, PartialEq, Debug)]
-#[template(source = "<a title=\"{{and .T .S}}\" href=\"/x?q={{printf \"%s&%d\" .S .I}}\" data-n=\"{{len .L}}\">{{not .T}}</a>")]
-pub struct Root {
-    #[go(name = "I")]
-    pub i: i64,
-    #[go(name = "Z")]
-    pub z: i64,
-    #[go(name = "U")]
-    pub u: u64,
-    #[go(name = "F")]
-    pub f: f64,
-    #[go(name = "S")]
-    pub s: String,
-    #[go(name = "E")]
-    pub e: String,
-    #[go(name = "T")]
-    pub t: bool,
-    #[go(name = "N")]
-    pub n: bool,
-    #[go(name = "L")]
-    pub l: Vec<String>,
-    #[go(name = "LE")]
-    pub le: Vec<i64>,
-    #[go(name = "M")]
-    pub m: BTreeMap<String, i64>,
-    #[go(name = "P")]
-    pub p: Option<S1>,
-    #[go(name = "NP")]
-    pub np: Option<i64>,
-    #[go(name = "H")]
-    pub h: Html,
-    #[go(name = "R")]
-    pub r: Vec<i64>,
-}
+    #[derive(LiveTemplate, Clone, PartialEq, Debug)]
+    #[template(
+        source = "<a title=\"{{and .T .S}}\" href=\"/x?q={{printf \"%s&%d\" .S .I}}\" data-n=\"{{len .L}}\">{{not .T}}</a>"
+    )]
+    pub struct Root {
+        #[go(name = "I")]
+        pub i: i64,
+        #[go(name = "Z")]
+        pub z: i64,
+        #[go(name = "U")]
+        pub u: u64,
+        #[go(name = "F")]
+        pub f: f64,
+        #[go(name = "S")]
+        pub s: String,
+        #[go(name = "E")]
+        pub e: String,
+        #[go(name = "T")]
+        pub t: bool,
+        #[go(name = "N")]
+        pub n: bool,
+        #[go(name = "L")]
+        pub l: Vec<String>,
+        #[go(name = "LE")]
+        pub le: Vec<i64>,
+        #[go(name = "M")]
+        pub m: BTreeMap<String, i64>,
+        #[go(name = "P")]
+        pub p: Option<S1>,
+        #[go(name = "NP")]
+        pub np: Option<i64>,
+        #[go(name = "H")]
+        pub h: Html,
+        #[go(name = "R")]
+        pub r: Vec<i64>,
+    }
 
-#[test]
-fn agrees_with_go() {
-    let data = Root { i: 17i64, z: 0i64, u: 3u64, f: 2.675f64, s: "a<b".to_string(), e: "".to_string(), t: true, n: false, l: vec!["x".to_string(), "y".to_string(), "z".to_string()], le: Vec::new(), m: BTreeMap::from([("a".to_string(), 1i64), ("b".to_string(), 2i64)]), p: Some(S1 { v: "v".to_string() }), np: None, h: Html::new("<i>h</i>"), r: vec![1i64, 2i64, 0i64, 4i64] };
-    assert_eq!(data.render().unwrap(), "<a title=\"a&lt;b\" href=\"/x?q=a%3cb%2617\" data-n=\"3\">false</a>");
-    assert_eq!(data.render_tree().unwrap().to_html(), "<a title=\"a&lt;b\" href=\"/x?q=a%3cb%2617\" data-n=\"3\">false</a>");
-}
+    #[test]
+    fn agrees_with_go() {
+        let data = Root {
+            i: 17i64,
+            z: 0i64,
+            u: 3u64,
+            f: 2.675f64,
+            s: "a<b".to_string(),
+            e: "".to_string(),
+            t: true,
+            n: false,
+            l: vec!["x".to_string(), "y".to_string(), "z".to_string()],
+            le: Vec::new(),
+            m: BTreeMap::from([("a".to_string(), 1i64), ("b".to_string(), 2i64)]),
+            p: Some(S1 { v: "v".to_string() }),
+            np: None,
+            h: Html::new("<i>h</i>"),
+            r: vec![1i64, 2i64, 0i64, 4i64],
+        };
+        assert_eq!(
+            data.render().unwrap(),
+            "<a title=\"a&lt;b\" href=\"/x?q=a%3cb%2617\" data-n=\"3\">false</a>"
+        );
+        assert_eq!(
+            data.render_tree().unwrap().to_html(),
+            "<a title=\"a&lt;b\" href=\"/x?q=a%3cb%2617\" data-n=\"3\">false</a>"
+        );
+    }
 }
