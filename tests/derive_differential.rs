@@ -1282,40 +1282,50 @@ lowsamet"#;
 
     #[derive(LiveTemplate, Clone, PartialEq, Debug)]
     #[template(
-        source = r#"{{if eq .Which 0}}{{index .L 5}}{{else if eq .Which 1}}{{len .N}}{{else if eq .Which 2}}{{index .M 1}}{{else}}{{if and .N (index .L 7)}}x{{end}}{{end}}"#
+        source = r#"{{if eq .Which 0}}{{index .L 5}}{{else if eq .Which 1}}{{len .N}}{{else if eq .Which 2}}{{index .M 1}}{{else if eq .Which 3}}{{printf "%s" .P.V}}{{else if eq .Which 4}}{{if and .N .P.V}}x{{end}}{{else}}{{if and .N (index .L 7)}}x{{end}}{{end}}"#
     )]
     pub struct Errs {
         pub which: i64,
         pub n: i64,
         pub l: Vec<String>,
         pub m: BTreeMap<String, i64>,
+        pub p: Option<Inner>,
+    }
+
+    #[derive(livetemplate::GoValue, Clone, PartialEq, Debug)]
+    pub struct Inner {
+        pub v: String,
     }
 
     #[test]
     fn native_builtins_fail_like_go() {
         let p = program(
             "Errs",
-            r#"{{if eq .Which 0}}{{index .L 5}}{{else if eq .Which 1}}{{len .N}}{{else if eq .Which 2}}{{index .M 1}}{{else}}{{if and .N (index .L 7)}}x{{end}}{{end}}"#,
+            r#"{{if eq .Which 0}}{{index .L 5}}{{else if eq .Which 1}}{{len .N}}{{else if eq .Which 2}}{{index .M 1}}{{else if eq .Which 3}}{{printf "%s" .P.V}}{{else if eq .Which 4}}{{if and .N .P.V}}x{{end}}{{else}}{{if and .N (index .L 7)}}x{{end}}{{end}}"#,
         );
-        for which in 0..4 {
+        for which in 0..6 {
             let v = Errs {
                 which,
                 n: 1,
                 l: vec!["a".into()],
                 m: BTreeMap::new(),
+                p: None,
             };
             let typed = v.render().unwrap_err();
             let dynamic = p.render_html(&v.to_value()).unwrap_err();
             assert_eq!(typed.message, dynamic.message);
             assert_eq!(typed.kind, dynamic.kind);
         }
-        // Short-circuit: the failing `index` is not evaluated.
-        let v = Errs {
-            which: 3,
-            n: 0,
-            l: vec![],
-            m: BTreeMap::new(),
-        };
-        assert_eq!(v.render().unwrap(), "");
+        // Short-circuit: the failing `index` / nil `.P.V` is not evaluated.
+        for which in [4, 5] {
+            let v = Errs {
+                which,
+                n: 0,
+                l: vec![],
+                m: BTreeMap::new(),
+                p: None,
+            };
+            assert_eq!(v.render().unwrap(), "");
+        }
     }
 }

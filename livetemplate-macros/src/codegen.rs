@@ -178,6 +178,10 @@ struct Gen<'a> {
     same_fields: Vec<(Ident, Ident)>,
     /// Variables assigned (`{{$x = ...}}`) somewhere in the template.
     assigned: BTreeSet<String>,
+    /// Inside native code (see `native`): a nil pointer met by a field
+    /// chain leaves this labelled block with `None` (the interpreter then
+    /// reports Go's error) instead of returning an error.
+    bail: Option<syn::Lifetime>,
 }
 
 fn t() -> TokenStream {
@@ -243,9 +247,16 @@ impl<'a> Gen<'a> {
         what: &str,
     ) -> TokenStream {
         let t = t();
+        let deref = match &self.bail {
+            Some(l) => quote!(match #t::deref(#base, #what) {
+                #t::rt::Ok(d) => d,
+                #t::rt::Err(_) => break #l #t::rt::None,
+            }),
+            None => quote!(#t::deref(#base, #what)?),
+        };
         if is_root {
             let f = self.field(go_name, offset);
-            return quote!(&#t::deref(#base, #what)?.#f);
+            return quote!(&(#deref).#f);
         }
         let name = self.name_type(go_name);
         let m = &self.checks_mod;
@@ -253,10 +264,7 @@ impl<'a> Gen<'a> {
         let (line, col) = (line as u32, col as u32 + 1);
         // rustc reports an unknown field at the argument: a block with
         // the span of the template literal.
-        let mut arg = proc_macro2::Group::new(
-            proc_macro2::Delimiter::Brace,
-            quote!(#t::deref(#base, #what)?),
-        );
+        let mut arg = proc_macro2::Group::new(proc_macro2::Delimiter::Brace, deref);
         arg.set_span(self.span);
         quote!(#t::field::NestedField::<Self, #line, #col, #m::#name, _>::get(#arg))
     }
@@ -1816,6 +1824,7 @@ fn derive_inner(input: &DeriveInput) -> Result<TokenStream, Vec<syn::Error>> {
         calls: vec![root],
         same_fields: Vec::new(),
         assigned: assigned_vars(&blocks),
+        bail: None,
     };
     let root_scope = Scope {
         dot: Val::Typed {

@@ -204,13 +204,22 @@ impl Gen<'_> {
             Arg::Pipe(p) => self.n_pipe(scope, p, l),
             Arg::Identifier { name, .. } => self.n_call(scope, name, &[], None, l),
             Arg::Dot(_) | Arg::Field { .. } | Arg::Variable { .. } => {
-                match self.chain(scope, a)? {
+                match self.bailing_chain(scope, a, l)? {
                     Val::Typed { expr, .. } => Some(expr),
                     Val::Dyn(e) => Some(e),
                 }
             }
             _ => None,
         }
+    }
+
+    /// A field chain whose nil pointers leave the native block `l` (so
+    /// that the interpreter reports Go's error).
+    fn bailing_chain(&mut self, scope: &Scope, a: &Arg, l: &Lifetime) -> Option<Val> {
+        let saved = self.bail.replace(l.clone());
+        let v = self.chain(scope, a);
+        self.bail = saved;
+        v
     }
 
     /// `a OP b` on native values: integers and strings directly, anything
@@ -303,7 +312,7 @@ impl Gen<'_> {
         if name == "index" {
             // The container must be a field (the result borrows it).
             let [c, k] = args else { return None };
-            let Some(Val::Typed { expr, .. }) = self.chain(scope, c) else {
+            let Some(Val::Typed { expr, .. }) = self.bailing_chain(scope, c, l) else {
                 return None;
             };
             let key = match last {
