@@ -611,6 +611,20 @@ impl<'a> Gen<'a> {
                 _ => quote!(#t::GoValue::write_escaped(#expr, #out, #chain);),
             };
         }
+        {
+            use livetemplate_core::escape::Escaper as E;
+            let html = matches!(
+                a.escapers.as_slice(),
+                [E::HtmlEscaper | E::AttrEscaper | E::RcdataEscaper]
+            );
+            if html || a.escapers.is_empty() {
+                let fallback = self.fallback(scope, loc, &a.pipe);
+                let write = quote!(#t::write_value_escaped(#out, #chain, (#fallback).as_ref()););
+                if let Some(direct) = self.printf_into(scope, &a.pipe, out, html, write) {
+                    return quote!(#direct;);
+                }
+            }
+        }
         if let Some(nv) = self.native_value(scope, &a.pipe) {
             use livetemplate_core::escape::Escaper as E;
             let write = match a.escapers.as_slice() {

@@ -263,13 +263,13 @@ macro_rules! go_int {
 
 /// The bytes Go's HTML escapers rewrite in a plain string (NUL, `"`, `&`,
 /// `'`, `+`, `<`, `>`), all below 64: one bit each.
-const HTML_SPECIAL: u64 =
+pub(crate) const HTML_SPECIAL: u64 =
     1 | 1 << b'"' | 1 << b'&' | 1 << b'\'' | 1 << b'+' | 1 << b'<' | 1 << b'>';
 
 /// Appends `s` escaped for HTML text or a quoted attribute: a branch-free
 /// scan first (most strings need nothing), the escaper's table otherwise.
 #[inline]
-fn write_html_str(out: &mut String, s: &str) {
+pub(crate) fn write_html_str(out: &mut String, s: &str) {
     let special = s.bytes().fold(0u64, |acc, c| {
         acc | (HTML_SPECIAL >> (c & 63) & u64::from(c < 64))
     });

@@ -241,6 +241,13 @@ pub fn printf_verb<T: GoValue + ?Sized>(out: &mut String, verb: u8, prec: i32, v
                 return;
             }
             if verb == b'v'
+                && let Some(f) = v.go_float()
+            {
+                // Go's `%v` of a float: `%g` with the shortest precision.
+                crate::gofmt::float::format_float(out, f, b'g', -1);
+                return;
+            }
+            if verb == b'v'
                 && let Some(s) = v.go_str()
             {
                 out.push_str(s);
@@ -274,6 +281,22 @@ pub fn printf_verb<T: GoValue + ?Sized>(out: &mut String, verb: u8, prec: i32, v
         format!("%{}", char::from(verb))
     };
     crate::gofmt::fprintf(out, &format, std::slice::from_ref(&v.to_value()));
+}
+
+/// Escapes for HTML text or a quoted attribute what was appended to `out`
+/// from byte `start` on (a `printf` written straight into the output):
+/// nothing to do, and no allocation, when it has no special byte.
+pub fn escape_html_tail(out: &mut String, start: usize) {
+    let Some(tail) = out.get(start..) else {
+        return;
+    };
+    if tail
+        .bytes()
+        .any(|c| c < 64 && (super::HTML_SPECIAL >> c) & 1 == 1)
+    {
+        let tail = out.split_off(start);
+        super::write_html_str(out, &tail);
+    }
 }
 
 /// text/template's `evalArgs` (the `html`, `js` and `urlquery` functions):
@@ -441,6 +464,18 @@ mod tests {
         check(&Value::Int(4));
         check(&Value::str("v"));
         check(&vec![1i64, 2]);
+    }
+
+    #[test]
+    fn escaping_a_tail_in_place_matches_the_string_path() {
+        for s in ["", "plain 1.50", "a<b&c>\"d'e+f\0", "é+"] {
+            let mut direct = String::from("<kept>");
+            direct.push_str(s);
+            escape_html_tail(&mut direct, 6);
+            let mut via = String::from("<kept>");
+            s.write_html(&mut via, &[Escaper::HtmlEscaper]);
+            assert_eq!(direct, via, "{s:?}");
+        }
     }
 
     #[test]

@@ -88,6 +88,80 @@ impl Gen<'_> {
         Some(quote!((#l: { #t::rt::Some(#v) })))
     }
 
+    /// Statements writing `{{printf "FORMAT" args...}}` (a constant format
+    /// of simple verbs, one per argument) straight into `out` (an
+    /// expression of type `&mut String`), escaped there for HTML text or
+    /// attributes (`html`) or left as is (text/template), without a
+    /// `String` in between; `fallback` (statements) when evaluating the
+    /// arguments gives up. `None` when the pipeline is not of that shape.
+    pub(super) fn printf_into(
+        &mut self,
+        scope: &Scope,
+        pipe: &Pipeline,
+        out: &TokenStream,
+        html: bool,
+        fallback: TokenStream,
+    ) -> Option<TokenStream> {
+        if !pipe.decl.is_empty() || pipe.is_assign {
+            return None;
+        }
+        let [cmd] = pipe.cmds.as_slice() else {
+            return None;
+        };
+        let Some((Arg::Identifier { name, .. }, args)) = cmd.args.split_first() else {
+            return None;
+        };
+        let Some((Arg::String { value: format, .. }, rest)) = args.split_first() else {
+            return None;
+        };
+        if name != "printf" {
+            return None;
+        }
+        let pieces = split_format(format)?;
+        if pieces
+            .iter()
+            .filter(|p| matches!(p, Piece::Verb(..)))
+            .count()
+            != rest.len()
+        {
+            return None;
+        }
+        let t = t();
+        let l = self.label("n");
+        let mut vals = Vec::new();
+        for a in rest {
+            vals.push(self.n_arg(scope, a, &l)?);
+        }
+        let ids: Vec<_> = (0..vals.len()).map(|_| self.fresh("a")).collect();
+        let mut next = ids.iter();
+        let mut stmts = Vec::new();
+        for p in pieces {
+            match p {
+                Piece::Text(x) => stmts.push(quote!(#t::rt::String::push_str(#out, #x);)),
+                Piece::Verb(v, prec) => {
+                    let a = next.next()?;
+                    stmts.push(quote!(#t::native::printf_verb(#out, #v, #prec, &#a);));
+                }
+            }
+        }
+        let start = self.fresh("start");
+        let tail = if html {
+            quote!(#t::native::escape_html_tail(#out, #start);)
+        } else {
+            quote!()
+        };
+        Some(
+            quote!(match (#l: { #(let #ids = #vals;)* #t::rt::Some((#(#ids,)*)) }) {
+                #t::rt::Some((#(#ids,)*)) => {
+                    let #start = #t::rt::String::len(#out);
+                    #(#stmts)*
+                    #tail
+                }
+                #t::rt::None => { #fallback }
+            }),
+        )
+    }
+
     /// The pipeline's truth as a native expression of type
     /// `Option<bool>`, or `None` when it is not compiled natively.
     pub(super) fn native_truth(&mut self, scope: &Scope, pipe: &Pipeline) -> Option<TokenStream> {
