@@ -191,8 +191,10 @@ fn diff_dyn(msg: &mut Message, old: &Dyn, new: &mut Dyn, cx: Cx) -> bool {
             }
         }
         // The client holds a string (maybe a node sent as its HTML): the
-        // same HTML needs nothing, and the client keeps its string.
-        (Dyn::Str(a), Dyn::Node(b)) if cx.held && b.to_html() == *a => {
+        // same HTML needs nothing, and the client keeps its string. Not in
+        // items: their held dynamics stay equal to the rendered ones (which
+        // `render_update` may carry over).
+        (Dyn::Str(a), Dyn::Node(b)) if cx.held && !cx.in_item && b.to_html() == *a => {
             *new = Dyn::Str(a.clone());
             false
         }
