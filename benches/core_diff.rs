@@ -152,6 +152,7 @@ fn bench_case(c: &mut Criterion, name: &str, program: &Program, old: &Value, new
     let updated = program.render_update(&held, new).unwrap();
     assert!(updated == next, "{name}: render_update differs from render");
     assert_eq!(wire::diff(&held, &updated), patch);
+    assert_eq!(wire::diff_into(&mut held.clone(), updated), patch);
     assert!(patch.len() > 2 && patch.len() < 200, "{name}: {patch}");
     println!(
         "{name}: HTML {} bytes, first render {} bytes, diff {} bytes: {patch}",
@@ -181,10 +182,16 @@ fn bench_case(c: &mut Criterion, name: &str, program: &Program, old: &Value, new
     g.bench_function("render_update (from the held tree)", |b| {
         b.iter(|| program.render_update(&held, black_box(new)).unwrap())
     });
-    g.bench_function("update (render_update + wire::diff)", |b| {
+    g.bench_function("update (render_update + wire::diff_into)", |b| {
+        // The server's path: the held tree becomes the new one, so the data
+        // alternate between the two states (each update is one change).
+        let mut tree = held.clone();
+        let mut flip = false;
         b.iter(|| {
-            let r = program.render_update(&held, black_box(new)).unwrap();
-            wire::diff(&held, &r)
+            flip = !flip;
+            let data = if flip { new } else { old };
+            let r = program.render_update(&tree, black_box(data)).unwrap();
+            wire::diff_into(&mut tree, r)
         })
     });
     g.finish();
@@ -194,6 +201,8 @@ fn bench_case(c: &mut Criterion, name: &str, program: &Program, old: &Value, new
 fn summary_case(title: &str, target: &'static str, program: &Program, old: &Value, new: &Value) {
     let held = program.render(old).unwrap();
     let next = program.render(new).unwrap();
+    let mut tree = held.clone();
+    let mut flip = false;
     let mut ops = vec![
         core_util::Op {
             name: "first render (render + wire JSON)",
@@ -233,11 +242,15 @@ fn summary_case(title: &str, target: &'static str, program: &Program, old: &Valu
             }),
         },
         core_util::Op {
-            name: "**update = render_update + wire::diff**",
+            name: "**update = render_update + wire::diff_into**",
             target,
-            f: Box::new(|| {
-                let r = program.render_update(&held, black_box(new)).unwrap();
-                black_box(wire::diff(&held, &r));
+            f: Box::new(move || {
+                // The server's path: the held tree becomes the new one, so
+                // the data alternate between the two states.
+                flip = !flip;
+                let data = if flip { new } else { old };
+                let r = program.render_update(&tree, black_box(data)).unwrap();
+                black_box(wire::diff_into(&mut tree, r));
             }),
         },
     ];

@@ -2,7 +2,7 @@
 
 use livetemplate_core::program::Program;
 use livetemplate_core::value::Value;
-use livetemplate_core::wire::{ClientModel, diff, first_render};
+use livetemplate_core::wire::{ClientModel, diff, diff_into, first_render};
 use livetemplate_core::{Mode, Template};
 
 fn program(src: &str) -> Program {
@@ -166,5 +166,72 @@ fn template_calls_are_inlined_into_their_caller() {
     assert_eq!(
         first_render(&r),
         r#"{"s":["<tr><td>","</td><td>","</td></tr>"],"0":"1","1":"2"}"#
+    );
+}
+
+/// The server's path over `states`: `render_update` from the held tree,
+/// then `diff_into` it; checks the client after each message and returns
+/// the diffs.
+fn held_updates(p: &Program, states: &[&str]) -> Vec<String> {
+    let first = p.render(&Value::from_json(states[0]).unwrap()).unwrap();
+    let mut client = ClientModel::new();
+    client.apply_str(&first_render(&first)).unwrap();
+    let mut held = first;
+    let mut out = Vec::new();
+    for s in &states[1..] {
+        let data = Value::from_json(s).unwrap();
+        let new = p.render_update(&held, &data).unwrap();
+        assert_eq!(new, p.render(&data).unwrap());
+        let html = new.to_html();
+        let d = diff_into(&mut held, new);
+        client.apply_str(&d).unwrap();
+        assert_eq!(client.html().unwrap(), html, "after {d}");
+        out.push(d);
+    }
+    out
+}
+
+#[test]
+fn a_list_emptied_and_regrown_does_not_resend_its_statics() {
+    let p = program("<ul>{{range .}}<li>{{.}}</li>{{end}}</ul>");
+    let d = held_updates(&p, &[r#"["a"]"#, "[]", r#"["b","c"]"#]);
+    assert_eq!(
+        d,
+        [
+            r#"{"0":{"k":{"kc":0}}}"#,
+            r#"{"0":{"k":{"0":{"0":"b"},"1":{"0":"c"},"kc":2}}}"#,
+        ]
+    );
+    // A list first rendered empty was sent as "": it gets its statics.
+    let d = held_updates(&p, &["[]", r#"["a"]"#]);
+    assert_eq!(
+        d,
+        [r#"{"0":{"s":0,"k":{"0":{"0":"a"},"kc":1}},"p":{"0":["<li>","</li>"]}}"#]
+    );
+}
+
+#[test]
+fn a_small_branch_goes_as_its_html_and_then_as_a_value() {
+    let p = program("<div>{{if .On}}<b>{{.N}}</b>{{else}}<i>{{.N}}</i>{{end}}</div>");
+    let d = held_updates(
+        &p,
+        &[
+            r#"{"On":true,"N":1}"#,
+            r#"{"On":false,"N":1}"#,
+            r#"{"On":false,"N":1}"#,
+            r#"{"On":false,"N":2}"#,
+            r#"{"On":true,"N":2}"#,
+        ],
+    );
+    // Instead of {"0":{"s":0,"0":"1"},"p":{"0":["<i>","</i>"]}}; the client
+    // then holds a string, so a change inside sends it whole.
+    assert_eq!(
+        d,
+        [
+            r#"{"0":"<i>1</i>"}"#,
+            "{}",
+            r#"{"0":"<i>2</i>"}"#,
+            r#"{"0":"<b>2</b>"}"#
+        ]
     );
 }

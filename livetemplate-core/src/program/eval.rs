@@ -77,10 +77,12 @@ impl Program {
     /// those values are identical to the previous render's, and whose
     /// element and index are identical to those of an item of `prev`, are
     /// not evaluated again: they share that item's dynamics (an `Arc`, which
-    /// [`wire::diff`] then settles without looking inside). An old item is looked for just after
+    /// [`wire::diff_into`] then settles without looking inside). An old item is looked for just after
     /// the last one reused, then at the same position, so inserting or
     /// removing items keeps the rest. A `prev` from another program is
-    /// simply not used.
+    /// simply not used. `prev` may be the tree [`wire::diff_into`] keeps
+    /// for the client: where it holds a node as a string, nothing below is
+    /// reused (the result still equals `self.render(data)`).
     ///
     /// ```
     /// use livetemplate_core::{Mode, Template, program::Program, value::Value};

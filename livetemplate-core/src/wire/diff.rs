@@ -24,8 +24,38 @@ use super::rendered::{Comprehension, Dyn, Item, Rendered, item_dyns_eq};
 /// template gives keys, else by equal content, else by position. If the roots'
 /// statics differ the result is a full render.
 pub fn diff(old: &Rendered, new: &Rendered) -> String {
-    let mut new = new.clone();
+    // The diff walks a copy it may change (items' dynamics are shared, not
+    // copied; evaluation memos are left out).
+    let mut new = Rendered {
+        statics: Arc::clone(&new.statics),
+        dyns: copy_dyns(&new.dyns),
+    };
     diff_root(old, &mut new, Cx::STATELESS)
+}
+
+fn copy_dyns(dyns: &[Dyn]) -> Vec<Dyn> {
+    dyns.iter()
+        .map(|d| match d {
+            Dyn::Str(s) => Dyn::Str(s.clone()),
+            Dyn::Node(n) => Dyn::Node(Rendered {
+                statics: Arc::clone(&n.statics),
+                dyns: copy_dyns(&n.dyns),
+            }),
+            Dyn::Comp(c) => Dyn::Comp(Comprehension {
+                statics: Arc::clone(&c.statics),
+                items: c
+                    .items
+                    .iter()
+                    .map(|i| Item {
+                        key: i.key.clone(),
+                        dyns: Arc::clone(&i.dyns),
+                        memo: None,
+                    })
+                    .collect(),
+                statics_held: c.statics_held,
+            }),
+        })
+        .collect()
 }
 
 /// The LiveView diff that takes a client holding `held` to `new`, leaving
@@ -161,8 +191,10 @@ fn diff_dyn(msg: &mut Message, old: &Dyn, new: &mut Dyn, cx: Cx) -> bool {
             }
         }
         // The client holds a string (maybe a node sent as its HTML): the
-        // same HTML needs nothing, and the client keeps its string.
-        (Dyn::Str(a), Dyn::Node(b)) if cx.held && b.to_html() == *a => {
+        // same HTML needs nothing, and the client keeps its string. Not in
+        // items: their held dynamics stay equal to the rendered ones (which
+        // `render_update` may carry over).
+        (Dyn::Str(a), Dyn::Node(b)) if cx.held && !cx.in_item && b.to_html() == *a => {
             *new = Dyn::Str(a.clone());
             false
         }
@@ -349,7 +381,7 @@ fn diff_comprehension(
             && let Some(o) = old.items.get(i)
             && item_dyns_eq(&o.dyns, &item.dyns)
         {
-            if cx.held {
+            if cx.held && !Arc::ptr_eq(&o.dyns, &item.dyns) {
                 item.dyns = Arc::clone(&o.dyns);
             }
             continue;

@@ -591,3 +591,37 @@ fn a_node_containing_a_comprehension_is_sent_as_a_node() {
     let d = held_sequence(&[mk(false), mk(true)]);
     assert!(d[1].contains(r#""k""#), "{}", d[1]);
 }
+
+#[test]
+fn held_items_stay_equal_to_the_rendered_ones() {
+    // An item's string replaced by a node of the same HTML: outside items
+    // the client keeps its string; inside, the held item keeps the node
+    // (render_update may carry the item over into a later render).
+    let root = st(&["<ul>", "</ul>"], 1);
+    let li = st(&["<li>", "</li>"], 2);
+    let bare = st(&["", ""], 3);
+    let mk = |node: bool| Rendered {
+        statics: Arc::clone(&root),
+        dyns: vec![Dyn::Comp(Comprehension::new(
+            Arc::clone(&li),
+            vec![Item::new(
+                None,
+                vec![if node {
+                    Dyn::Node(Rendered {
+                        statics: Arc::clone(&bare),
+                        dyns: vec![s("x")],
+                    })
+                } else {
+                    s("x")
+                }],
+            )],
+        ))],
+    };
+    let mut held = mk(false);
+    let d = diff_into(&mut held, mk(true));
+    assert_eq!(
+        d,
+        r#"{"0":{"k":{"0":{"0":{"s":0,"0":"x"}},"kc":1}},"p":{"0":["",""]}}"#
+    );
+    assert_eq!(held, mk(true));
+}
