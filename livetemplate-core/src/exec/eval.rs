@@ -195,21 +195,22 @@ pub(crate) fn project<'d, E>(
 /// The integer a number literal is when [`State::ideal_constant`] makes an
 /// `int` of it (no complex or float syntax); `None` for anything else.
 fn plain_int(n: &NumberNode) -> Option<i64> {
-    let text = n.text.as_str();
+    if n.complex.is_some() || (n.float.is_some() && has_float_syntax(&n.text)) {
+        return None;
+    }
+    n.int
+}
+
+/// Whether a number literal's text makes it a float constant in Go's
+/// `idealConstant`: a `.`, exponent or hex-float `p`, but not in a hex
+/// integer (`0xE`) or a rune literal (`'.'`).
+fn has_float_syntax(text: &str) -> bool {
     let is_hex_int = text.len() > 2
         && text.as_bytes()[0] == b'0'
         && matches!(text.as_bytes()[1], b'x' | b'X')
         && !text.contains(['p', 'P']);
     let is_rune = text.starts_with('\'');
-    if n.complex.is_some()
-        || (n.float.is_some()
-            && !is_hex_int
-            && !is_rune
-            && text.contains(['.', 'e', 'E', 'p', 'P']))
-    {
-        return None;
-    }
-    n.int
+    !is_hex_int && !is_rune && text.contains(['.', 'e', 'E', 'p', 'P'])
 }
 
 /// Whether untyped nil can be assigned to a parameter of type `t`.
@@ -345,17 +346,12 @@ impl<'t> State<'t> {
     fn ideal_constant<'d>(&mut self, arg: &'t Arg, n: &NumberNode) -> Result<Ev<'d>, Error> {
         self.at = Cursor::Arg(arg);
         let text = n.text.as_str();
-        let is_hex_int = text.len() > 2
-            && text.as_bytes()[0] == b'0'
-            && matches!(text.as_bytes()[1], b'x' | b'X')
-            && !text.contains(['p', 'P']);
-        let is_rune = text.starts_with('\'');
         if let Some((re, im)) = n.complex {
             // A complex literal is complex128 even when its imaginary part is zero.
             return Ok(Ev::Own(Value::Complex(re, im)));
         }
         if let Some(f) = n.float {
-            if !is_hex_int && !is_rune && text.contains(['.', 'e', 'E', 'p', 'P']) {
+            if has_float_syntax(text) {
                 return Ok(Ev::Own(Value::Float(f)));
             }
         }
