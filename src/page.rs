@@ -230,6 +230,10 @@ impl Page {
     /// Memory: growth of the data is checked against the budget before
     /// anything changes (on refusal the page keeps its old data); the client
     /// state that results from a diff is always kept, as the client holds it.
+    ///
+    /// Errors change nothing: when the new data cannot be rendered (an
+    /// execution error), the page keeps its old data and client state, and
+    /// the next update diffs from them.
     pub fn render_fragments<T: Serialize>(&self, new_data: T) -> Result<Vec<Fragment>> {
         const OP: &str = "render_fragments";
         let started = Instant::now();
@@ -251,17 +255,25 @@ impl Page {
             return Ok(fragments);
         }
         let mut st = self.live(OP)?;
-        self.replace_data(&mut st, data, data_bytes, OP)?;
+        let reserved = self.reserve_growth(st.data_bytes, data_bytes, OP)?;
         let renderer = self.inner.template.renderer();
         let state = &mut *st;
         let wire = match state.client.as_mut() {
-            Some(client) => renderer.diff(client, &state.data),
-            None => renderer.first_tree(&state.data).map(|(wire, client)| {
+            Some(client) => renderer.diff(client, &data),
+            None => renderer.first_tree(&data).map(|(wire, client)| {
                 state.client = Some(client);
                 wire
             }),
-        }
-        .map_err(|e| self.fail(Error::from_core(OP, e)))?;
+        };
+        let wire = match wire {
+            Ok(wire) => wire,
+            Err(e) => {
+                // The page keeps its data and client state: nothing changed.
+                self.app.registry.release_memory(reserved);
+                return Err(self.fail(Error::from_core(OP, e)));
+            }
+        };
+        self.commit_data(state, data, data_bytes);
         self.reaccount(&mut st, OP, true)?;
         drop(st);
         let fragments = self.fragments(wire, OP)?;
@@ -285,11 +297,24 @@ impl Page {
         f: impl FnOnce(&mut Option<ClientState>) -> livetemplate_core::Result<String>,
     ) -> Result<String> {
         let mut st = self.live(op)?;
-        if let Some(data) = data {
-            let data_bytes = estimate_value(&data);
-            self.replace_data(&mut st, data, data_bytes, op)?;
+        let data = data.map(|d| {
+            let bytes = estimate_value(&d);
+            (d, bytes)
+        });
+        let reserved = match &data {
+            Some((_, bytes)) => self.reserve_growth(st.data_bytes, *bytes, op)?,
+            None => 0,
+        };
+        let wire = match f(&mut st.client) {
+            Ok(wire) => wire,
+            Err(e) => {
+                self.app.registry.release_memory(reserved);
+                return Err(self.fail(Error::from_core(op, e)));
+            }
+        };
+        if let Some((d, bytes)) = data {
+            self.commit_data(&mut st, d, bytes);
         }
-        let wire = f(&mut st.client).map_err(|e| self.fail(Error::from_core(op, e)))?;
         self.reaccount(&mut st, op, true)?;
         Ok(wire)
     }
@@ -328,18 +353,34 @@ impl Page {
         data_bytes: usize,
         op: &'static str,
     ) -> Result<()> {
-        if data_bytes > st.data_bytes {
-            self.app.registry.reserve_memory(data_bytes - st.data_bytes, op).map_err(|e| {
+        self.reserve_growth(st.data_bytes, data_bytes, op)?;
+        self.commit_data(st, data, data_bytes);
+        Ok(())
+    }
+
+    /// Reserves the memory that data growing from `old` to `new` bytes
+    /// needs (refused over the budget, changing nothing); returns the bytes
+    /// reserved, to release if the update does not happen (a committed
+    /// update keeps them: see [`Page::commit_data`]).
+    pub(crate) fn reserve_growth(&self, old: usize, new: usize, op: &'static str) -> Result<usize> {
+        let grow = new.saturating_sub(old);
+        if grow > 0 {
+            self.app.registry.reserve_memory(grow, op).map_err(|e| {
                 tracing::warn!(app_id = %self.app.id, page_id = %self.inner.id, op, "memory budget reached");
                 self.fail(e)
             })?;
-        } else {
+        }
+        Ok(grow)
+    }
+
+    /// Stores `data` once [`Page::reserve_growth`] made room for it.
+    fn commit_data(&self, st: &mut PageState, data: Value, data_bytes: usize) {
+        if data_bytes < st.data_bytes {
             self.app.registry.release_memory(st.data_bytes - data_bytes);
         }
         st.accounted = st.accounted + data_bytes - st.data_bytes;
         st.data = data;
         st.data_bytes = data_bytes;
-        Ok(())
     }
 
     /// Replaces the data without computing a diff; the next

@@ -133,9 +133,8 @@ where
     /// Replaces the value and returns what the client needs to catch up
     /// (as [`Page::render_fragments`]): the change-tracked diff from the
     /// previous value, or the full first tree before any render. On a
-    /// render error the typed value and the client state stay as they were
-    /// (the next update diffs from them); the page's `Value` data, as with
-    /// [`Page::render_fragments`], already holds the new data.
+    /// render error nothing changes: the typed value, the page's data and
+    /// the client state stay as they were (the next update diffs from them).
     pub fn render_fragments(&self, new: T) -> Result<Vec<Fragment>> {
         const OP: &str = "render_fragments";
         let started = Instant::now();

@@ -346,3 +346,38 @@ fn render_errors_are_data_invalid_with_operation() {
     );
     assert_eq!(app.metrics().errors_for("data_invalid"), 2);
 }
+
+#[test]
+fn a_render_error_changes_nothing() {
+    let app = Application::new().unwrap();
+    let template = livetemplate::Template::html(
+        "t",
+        "<ul>{{range .Items}}<li>{{.}}</li>{{end}}</ul><p>{{index .Items .At}}</p>",
+    )
+    .unwrap();
+    let page = app
+        .new_page(&template, json!({"Items": ["a", "b"], "At": 0}))
+        .unwrap();
+    let mut client = ClientModel::new();
+    client.apply_str(&page.render_tree().unwrap()).unwrap();
+    let (data, memory) = (page.data().unwrap(), app.memory_usage());
+    // Larger data whose render fails: the data, the client state and the
+    // memory accounting stay as they were.
+    let err = page
+        .render_fragments(json!({"Items": ["a", "b", "c", "d", "e"], "At": 7}))
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::DataInvalid);
+    assert!(err.to_string().contains("index out of range"), "{err}");
+    assert_eq!(page.data().unwrap(), data);
+    assert_eq!(app.memory_usage(), memory);
+    assert_eq!(
+        page.render().unwrap(),
+        "<ul><li>a</li><li>b</li></ul><p>a</p>"
+    );
+    // The next update diffs from what the client holds.
+    let fragments = page
+        .render_fragments(json!({"Items": ["a", "b", "d"], "At": 1}))
+        .unwrap();
+    client.apply_str(fragments[0].wire_json()).unwrap();
+    assert_eq!(client.html().unwrap(), page.render().unwrap());
+}

@@ -187,3 +187,41 @@ fn new_item_with_nested_node_in_a_diff() {
     client.apply_str(&wire::diff(&a, &b)).unwrap();
     assert_eq!(client.html().unwrap(), b.to_html());
 }
+
+/// A root `range` whose unchanged items are reused, then a slot that fails.
+#[derive(LiveTemplate, Clone, PartialEq, Debug)]
+#[template(source = "<ul>{{range .Items}}<li>{{.}}</li>{{end}}</ul><p>{{index .Slots .At}}</p>")]
+pub struct Failing {
+    pub items: Vec<String>,
+    pub slots: Vec<i64>,
+    pub at: i64,
+}
+
+fn failing(items: &[&str], at: i64) -> Failing {
+    Failing {
+        items: items.iter().map(|s| s.to_string()).collect(),
+        slots: vec![10, 20],
+        at,
+    }
+}
+
+#[test]
+fn a_failed_diff_leaves_the_held_tree_as_the_client_holds_it() {
+    let old = failing(&["a", "b"], 0);
+    let (first, mut tree) = old.first_render().unwrap();
+    let mut client = ClientModel::new();
+    client.apply_str(&first).unwrap();
+    // Items "a" and "b" are carried over, then `index` fails.
+    let err = failing(&["a", "b", "c"], 5)
+        .diff_from(&old, &mut tree)
+        .unwrap_err();
+    assert!(err.to_string().contains("index out of range"), "{err}");
+    assert_eq!(tree, old.render_tree().unwrap());
+    // The next update diffs from what the client really holds.
+    let new = failing(&["a", "b", "d"], 1);
+    client
+        .apply_str(&new.diff_from(&old, &mut tree).unwrap())
+        .unwrap();
+    assert_eq!(client.html().unwrap(), new.render().unwrap());
+    assert_eq!(tree, new.render_tree().unwrap());
+}

@@ -302,19 +302,6 @@ impl Page {
         ))
     }
 
-    /// Holds budget for data growth from `old` to `new` bytes while a
-    /// write is in flight; returns the bytes held (release them after).
-    fn hold_growth(&self, old: usize, new: usize, op: &'static str) -> Result<usize> {
-        let growth = new.saturating_sub(old);
-        if growth > 0 {
-            self.app.registry.reserve_memory(growth, op).map_err(|e| {
-                tracing::warn!(app_id = %self.app.id, page_id = %self.inner.id, op, "memory budget reached");
-                self.fail(e)
-            })?;
-        }
-        Ok(growth)
-    }
-
     pub(super) fn render_fragments_stored(
         &self,
         data: Value,
@@ -322,7 +309,7 @@ impl Page {
         op: &'static str,
     ) -> Result<Vec<Fragment>> {
         let mut st = self.live(op)?;
-        let held = self.hold_growth(st.data_bytes, data_bytes, op)?;
+        let held = self.reserve_growth(st.data_bytes, data_bytes, op)?;
         let renderer = self.inner.template.renderer();
         let wire = self.commit(&mut st, op, |st| {
             let (client, wire) = match st.client.as_ref().and_then(Template::clone_state) {
@@ -370,7 +357,7 @@ impl Page {
         op: &'static str,
     ) -> Result<()> {
         let mut st = self.live(op)?;
-        let held = self.hold_growth(st.data_bytes, data_bytes, op)?;
+        let held = self.reserve_growth(st.data_bytes, data_bytes, op)?;
         let r = self.commit(&mut st, op, |_| {
             let next = Next {
                 data: Some((data.clone(), data_bytes)),

@@ -1092,16 +1092,17 @@ impl Reuse {
     }
 
     /// Takes item `i` of the comprehension at root slot `slot` of `tree`
-    /// (the old tree) for the new tree: the old item keeps its key and is
-    /// left without dynamics; the returned placeholder (no key, no
-    /// dynamics) stands in the new tree until [`diff_tracked`] gives it
-    /// the old item's key and dynamics. `None` when the old tree has no
-    /// such item.
-    pub fn take(&mut self, tree: &mut Rendered, slot: usize, i: usize) -> Option<Item> {
-        let Some(Dyn::Comp(c)) = tree.dyns.get_mut(slot) else {
+    /// (the old tree) for the new tree: the returned placeholder (no key,
+    /// no dynamics) stands in the new tree until [`diff_tracked`] gives it
+    /// the old item's key and dynamics. The old tree is not changed here
+    /// (its item's dynamics are shared, not moved), so a render that fails
+    /// after this leaves `tree` exactly as the client holds it. `None` when
+    /// the old tree has no such item.
+    pub fn take(&mut self, tree: &Rendered, slot: usize, i: usize) -> Option<Item> {
+        let Some(Dyn::Comp(c)) = tree.dyns.get(slot) else {
             return None;
         };
-        let item = c.items.get_mut(i)?;
+        let item = c.items.get(i)?;
         if self
             .taken
             .last()
@@ -1109,7 +1110,7 @@ impl Reuse {
         {
             return None;
         }
-        self.taken.push((slot, i, std::mem::take(&mut item.dyns)));
+        self.taken.push((slot, i, Arc::clone(&item.dyns)));
         Some(Item::new(None, Vec::new()))
     }
 }
@@ -1172,6 +1173,13 @@ pub fn diff_tracked(
     reuse: Reuse,
 ) -> String {
     let same_root = tree.statics.fingerprint == new.statics.fingerprint;
+    // The render succeeded: the taken old items become placeholders too
+    // (empty, as their stand-ins in `new`).
+    for &(slot, i, _) in &reuse.taken {
+        if let Some(o) = comp_mut(tree, slot).and_then(|c| c.items.get_mut(i)) {
+            o.dyns = Arc::from(Vec::new());
+        }
+    }
     // Settle, slot by slot, whether the placeholders can stay during the diff.
     let mut kept: Vec<(usize, usize, Arc<[Dyn]>)> = Vec::with_capacity(reuse.taken.len());
     let mut taken = reuse.taken.into_iter().peekable();
