@@ -140,47 +140,11 @@ pub trait GoValue {
     }
 }
 
-impl<T: GoValue + ?Sized> GoValue for &T {
-    type Deref = T::Deref;
-    fn go_deref(&self) -> Option<&Self::Deref> {
-        (**self).go_deref()
-    }
-    fn go_type() -> Type
-    where
-        Self: Sized,
-    {
-        Type::Any
-    }
-    fn to_value(&self) -> Value {
-        (**self).to_value()
-    }
-    fn is_true(&self) -> bool {
-        (**self).is_true()
-    }
-    fn write_escaped(&self, out: &mut String, chain: &[Escaper]) {
-        (**self).write_escaped(out, chain)
-    }
-    fn write_html(&self, out: &mut String, chain: &[Escaper]) {
-        (**self).write_html(out, chain)
-    }
-    fn go_len(&self) -> Option<usize> {
-        (**self).go_len()
-    }
-    fn go_int(&self) -> Option<i128> {
-        (**self).go_int()
-    }
-    fn go_str(&self) -> Option<&str> {
-        (**self).go_str()
-    }
-    fn go_float(&self) -> Option<f64> {
-        (**self).go_float()
-    }
-}
-
-/// `GoValue` for smart pointers: everything is the pointee's.
+/// `GoValue` for references and smart pointers: everything is the
+/// pointee's (the Go type, unknown statically, is the default `Any`).
 macro_rules! forward_go_value {
-    ($($ptr:ident),*) => {$(
-        impl<T: GoValue + ?Sized> GoValue for $ptr<T> {
+    ($($ptr:ty),*) => {$(
+        impl<T: GoValue + ?Sized> GoValue for $ptr {
             type Deref = T::Deref;
             fn go_deref(&self) -> Option<&Self::Deref> {
                 (**self).go_deref()
@@ -213,7 +177,7 @@ macro_rules! forward_go_value {
     )*};
 }
 
-forward_go_value!(Box, Arc);
+forward_go_value!(&T, Box<T>, Arc<T>);
 
 /// Whether printing a number (digits, `-`, `.`, `e`, `+` excluded) through
 /// `chain` leaves it unchanged.
